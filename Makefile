@@ -1,0 +1,57 @@
+# One entry point for every routine task; CI (.ci/run) calls `make test`.
+# First use of any target creates .venv/ and installs the hash-pinned requirements.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
+SITE   := site
+
+# Material's end-of-life notice on every build; real warnings still show.
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help serve build test lint links parity browser-deps offline lock clean
+
+help:
+	@echo "make serve   - preview both languages at http://127.0.0.1:8000/ with live reload"
+	@echo "make build   - strict build of the static site into $(SITE)/"
+	@echo "make test    - every test: lint, build, link check, unit and browser tests"
+	@echo "make lint    - content checks (translation parity and content linters)"
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch overrides --watch scripts/data
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+links: build
+	$(BIN)/python scripts/check_links.py $(SITE)
+
+parity: $(STAMP)
+	$(BIN)/python scripts/check_parity.py
+
+lint: parity
+
+# Debian's chromium for the browser tests (test tools cannot download their own browser here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser-deps lint links
+	$(BIN)/python -m pytest -q
+
+lock:
+	$(BIN)/python -m pip install --quiet "pip-tools==7.6.2"
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+
+clean:
+	rm -rf $(SITE) .cache .pytest_cache

@@ -1,0 +1,76 @@
+"""Small fixes to Material's emitted HTML that no template block reaches.
+
+- <html lang>: BCP 47 `zh-Hans` for Chinese pages (Material writes plain `zh`).
+- Absolute hreflang alternates plus x-default (Material writes relative ones).
+- The search dialog gets an accessible name (axe: aria-dialog-name).
+Each rewrite checks that Material's markup still looks as expected and warns
+otherwise, so a theme upgrade that moves it fails the strict build instead of
+silently dropping the fix.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.plugins import event_priority, get_plugin_logger
+
+log = get_plugin_logger("html_fixes")
+
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+SEARCH_LABEL = {"en": "Search this site", "zh": "搜索本站"}
+_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def _absolute(site_url: str, url: str) -> str:
+    url = "" if url in ("", "./", ".") else url
+    return site_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def alternate_links(page, site_url: str) -> str:
+    """hreflang links for every language version of the page, plus x-default."""
+    alternates = getattr(page.file, "alternates", None) or {}
+    links = []
+    for locale in sorted(alternates):
+        links.append(
+            f'<link rel="alternate" hreflang="{HTML_LANG.get(locale, locale)}" '
+            f'href="{_absolute(site_url, alternates[locale].url)}">'
+        )
+    if "en" in alternates:
+        links.append(f'<link rel="alternate" hreflang="x-default" href="{_absolute(site_url, alternates["en"].url)}">')
+    return "".join(links)
+
+
+def fix_html(output: str, locale: str, links: str | None) -> str:
+    """Apply every rewrite to one rendered HTML document of the given language."""
+    lang = HTML_LANG.get(locale, locale)
+    output, n = re.subn(r'<html lang="[^"]*"', f'<html lang="{lang}"', output, count=1)
+    if not n:
+        log.warning("html_fixes: <html lang> not found; Material's base.html changed")
+    if links is not None:
+        output = _ALTERNATE.sub("", output)
+        output = output.replace("</title>", "</title>" + links, 1)
+    label = SEARCH_LABEL.get(locale, SEARCH_LABEL["en"])
+    if _SEARCH_DIALOG in output:
+        output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{label}">', 1)
+    elif 'data-md-component="search"' in output:
+        log.warning("html_fixes: search dialog markup changed; it has no accessible name")
+    return output
+
+
+def _language(config) -> str:
+    plugin = config.plugins.get("i18n")
+    return getattr(plugin, "current_language", None) or "en"
+
+
+@event_priority(-50)
+def on_post_page(output: str, page, config):
+    locale = getattr(page.file, "locale_alternate_of", None) or _language(config)
+    links = alternate_links(page, config.site_url) if config.site_url else None
+    return fix_html(output, locale, links)
+
+
+def on_post_template(output: str, template_name: str, config):
+    if template_name != "404.html":
+        return output
+    return fix_html(output, _language(config), None)

@@ -1,0 +1,153 @@
+"""The EN-ZH glossary: load and validate scripts/data/glossary.yml, and generate from it
+the glossary page body (per language) and the jieba user dictionary for Chinese search.
+
+The build hook (overrides/hooks/glossary.py), the terminology lint and the tests all
+import this module; nothing else parses the glossary file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "data" / "glossary.yml"
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+class GlossaryError(Exception):
+    """A problem in the glossary file, with the file and line it is on."""
+
+    def __init__(self, file: str, line: int, message: str):
+        super().__init__(f"{file}:{line}: {message}")
+        self.file, self.line, self.message = file, line, message
+
+
+@dataclass(frozen=True)
+class Term:
+    en: str
+    zh: str
+    pinyin: str
+    def_en: str
+    def_zh: str
+    line: int
+    deprecated_zh: tuple[str, ...] = field(default=())
+    note: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return "term-" + re.sub(r"[^a-z0-9]+", "-", self.en.lower()).strip("-")
+
+
+REQUIRED = ("en", "zh", "pinyin", "def_en", "def_zh")
+
+
+def load_glossary(path: Path | str = GLOSSARY_FILE) -> list[Term]:
+    """Parse and validate the glossary; raise GlossaryError naming file and line."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GlossaryError(name, 1, "glossary file not found") from None
+    except UnicodeDecodeError as error:
+        line = text_line_of_byte(path.read_bytes(), error.start)
+        raise GlossaryError(name, line, "not valid UTF-8; save the file as UTF-8") from None
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise GlossaryError(name, line, f"malformed YAML: {getattr(error, 'problem', error)}") from None
+    if root is None or not isinstance(root, yaml.MappingNode):
+        raise GlossaryError(name, 1, "expected a mapping with a 'terms:' list")
+    terms_node = next((v for k, v in root.value if k.value == "terms"), None)
+    if not isinstance(terms_node, yaml.SequenceNode):
+        raise GlossaryError(name, 1, "expected 'terms:' to be a list of entries")
+    data = yaml.safe_load(text)["terms"]
+    terms: list[Term] = []
+    seen_en: dict[str, int] = {}
+    seen_zh: dict[str, int] = {}
+    for node, entry in zip(terms_node.value, data):
+        line = node.start_mark.line + 1
+        if not isinstance(entry, dict):
+            raise GlossaryError(name, line, "each term must be a mapping with en, zh, pinyin, def_en, def_zh")
+        for key in REQUIRED:
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise GlossaryError(name, line, f"term is missing '{key}' (a non-empty string)")
+        deprecated = entry.get("deprecated_zh") or []
+        if not isinstance(deprecated, list) or not all(isinstance(d, str) and d for d in deprecated):
+            raise GlossaryError(name, line, "'deprecated_zh' must be a list of strings")
+        term = Term(
+            en=entry["en"].strip(), zh=entry["zh"].strip(), pinyin=entry["pinyin"].strip().lower(),
+            def_en=entry["def_en"].strip(), def_zh=entry["def_zh"].strip(), line=line,
+            deprecated_zh=tuple(d.strip() for d in deprecated), note=str(entry.get("note") or "").strip(),
+        )
+        if not HAN.search(term.zh):
+            raise GlossaryError(name, line, f"'zh' of '{term.en}' contains no Chinese characters")
+        key_en = term.en.lower()
+        if key_en in seen_en:
+            raise GlossaryError(name, line, f"duplicate English term '{term.en}' (first on line {seen_en[key_en]})")
+        if term.zh in seen_zh:
+            raise GlossaryError(name, line, f"duplicate Chinese term '{term.zh}' (first on line {seen_zh[term.zh]})")
+        seen_en[key_en], seen_zh[term.zh] = line, line
+        terms.append(term)
+    preferred = {t.zh: t for t in terms}
+    for term in terms:
+        for variant in term.deprecated_zh:
+            if variant in preferred:
+                raise GlossaryError(
+                    name, term.line,
+                    f"deprecated variant '{variant}' of '{term.zh}' is itself the preferred term for '{preferred[variant].en}'",
+                )
+    return terms
+
+
+def text_line_of_byte(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _group_key(term: Term, lang: str) -> str:
+    first = (term.en if lang == "en" else term.pinyin)[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def _sort_key(term: Term, lang: str) -> tuple:
+    return (term.en.lower(),) if lang == "en" else (term.pinyin, term.zh)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def glossary_markdown(terms: list[Term], lang: str) -> str:
+    """The generated body of the glossary page: one table per initial letter
+    (English term for `en`, pinyin for `zh`), with a letter index on top."""
+    groups: dict[str, list[Term]] = {}
+    for term in sorted(terms, key=lambda t: _sort_key(t, lang)):
+        groups.setdefault(_group_key(term, lang), []).append(term)
+    letters = sorted(groups)
+    out = [" · ".join(f"[{letter}](#letter-{letter.lower()})" for letter in letters), ""]
+    header = ("| English | 中文 | Definition |\n|---|---|---|" if lang == "en"
+              else "| 中文 | 拼音 | English | 释义 |\n|---|---|---|---|")
+    for letter in letters:
+        out += [f"## {letter} {{#letter-{letter.lower()}}}", "", header]
+        for t in groups[letter]:
+            anchor = f'<span id="{t.anchor}"></span>'
+            if lang == "en":
+                out.append(f"| {anchor}**{_cell(t.en)}** | {_cell(t.zh)} | {_cell(t.def_en)} |")
+            else:
+                out.append(f"| {anchor}**{_cell(t.zh)}** | {_cell(t.pinyin)} | {_cell(t.en)} | {_cell(t.def_zh)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def jieba_user_dict(terms: list[Term]) -> str:
+    """jieba user dictionary: every Chinese term as one word, so search keeps it whole."""
+    # jieba's format has no comment syntax, so this generated file cannot say so inside;
+    # it lives in the git-ignored .cache/generated/ and is rebuilt on every build.
+    words = sorted({t.zh for t in terms if all(HAN.match(c) for c in t.zh)})
+    lines = [f"{word} 50 n" for word in words]
+    return "\n".join(lines) + "\n"
