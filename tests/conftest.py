@@ -1,5 +1,142 @@
+"""Shared test fixtures: the repo on sys.path, site builds (real and tiny fixture
+sites), a static server that behaves like GitHub Pages, and headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
 import sys
+import textwrap
+import threading
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    args = [*MKDOCS, "build", "--config-file", str(config), "--site-dir", str(site_dir)]
+    if strict:
+        args.append("--strict")
+    return subprocess.run(args, cwd=config.parent, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real site, built once per test session with a strict build."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    result = run_mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return site
+
+
+FIXTURE_CONFIG = """\
+site_name: Fixture
+site_url: https://example.org/
+docs_dir: docs
+theme:
+  name: material
+  custom_dir: {root}/overrides
+  font: false
+  features: [navigation.instant]
+hooks:
+{hooks}
+plugins:
+  - search:
+      lang: [en, zh]
+      separator: '[\\s\\u200b\\u3000\\-、。，．？！；：（）《》“”]+'
+      jieba_dict_user: .cache/generated/jieba_user_dict.txt
+  - i18n:
+      docs_structure: folder
+      fallback_to_default: true
+      reconfigure_material: true
+      reconfigure_search: false
+      languages:
+        - {{locale: en, default: true, name: English, build: true}}
+        - {{locale: zh, name: 简体中文, build: true}}
+markdown_extensions: [attr_list, admonition, tables, toc]
+validation:
+  links: {{not_found: warn, anchors: warn, unrecognized_links: warn}}
+"""
+
+
+def build_fixture_site(tmp_path: Path, en: dict[str, str], zh: dict[str, str], nav: str = "") -> tuple[Path, subprocess.CompletedProcess]:
+    """Write a tiny bilingual project using the real hooks and overrides, build it."""
+    project = tmp_path / "project"
+    for tree, pages in (("docs", en), ("docs_zh", zh)):
+        for rel, text in pages.items():
+            path = project / tree / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    hooks = "\n".join(f"  - {p}" for p in sorted((ROOT / "overrides" / "hooks").glob("*.py")))
+    config = FIXTURE_CONFIG.format(root=ROOT, hooks=hooks) + nav
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    site = project / "site"
+    return site, run_mkdocs_build(project / "mkdocs.yml", site)
+
+
+class GitHubPagesHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files like GitHub Pages: unknown paths get /404.html with status 404."""
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def serve_directory(directory: Path):
+    handler = functools.partial(GitHubPagesHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def site_url(real_site):
+    server = serve_directory(real_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (make test does)")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh phone-sized browser context (360 x 740, touch)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    yield context
+    context.close()

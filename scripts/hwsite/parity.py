@@ -130,9 +130,8 @@ def load_config(path: str | Path | None = None) -> ParityConfig:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise SourceError(name, mark.line + 1 if mark else None,
-                          f"malformed YAML: {getattr(error, 'problem', error)}") from None
+        line, problem = md.yaml_error_position(error)
+        raise SourceError(name, line, f"malformed YAML: {problem}") from None
     raw = raw or {}
     if not isinstance(raw, dict):
         raise SourceError(name, 1, "parity config must be a mapping of settings")
@@ -300,6 +299,10 @@ def _target_findings(kind: str, noun: str, en_items, zh_items, make) -> list[Fin
     return findings
 
 
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
 def _show_value(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -330,7 +333,7 @@ def _frontmatter_findings(en: Source, zh: Source, config: ParityConfig, make) ->
         e, z = en.meta.get(key), zh.meta.get(key)
         if isinstance(e, list) and isinstance(z, list) and len(e) != len(z):
             findings.append(make("frontmatter-mismatch", zh.front_matter.line_of(key),
-                                 f"'{key}' has {len(z)} entries but the English page has {len(e)} "
+                                 f"'{key}' has {_entries(len(z))} but the English page has {len(e)} "
                                  f"(line {en.front_matter.line_of(key)}); keep one entry per English entry"))
     return findings
 

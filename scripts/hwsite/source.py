@@ -247,12 +247,11 @@ def parse_front_matter(lines: list[str] | tuple[str, ...], file: str = "<string>
     try:
         data = yaml.load(raw, Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        # YAML counts from the line after the opening '---'.
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise SourceError(file, line, f"malformed front matter (YAML): {problem}; "
-                                      "check quotes, colons and indentation") from None
+        # The YAML text starts on line 2, after the opening '---'.
+        line, problem = yaml_error_position(error, first_line=2)
+        raise SourceError(file, line or 1,
+                          f"malformed front matter (YAML): {problem}; "
+                          "check quotes, colons, brackets and indentation") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -265,6 +264,28 @@ def parse_front_matter(lines: list[str] | tuple[str, ...], file: str = "<string>
             key = next(g for g in match.groups() if g is not None)
             key_lines.setdefault(key, index + 1)
     return FrontMatter(True, data, 1, end + 1, key_lines)
+
+
+def yaml_error_position(error: yaml.YAMLError, first_line: int = 1) -> tuple[int | None, str]:
+    """(line in the file, description) of a YAML error in text that starts on
+    `first_line` of the file.
+
+    An unclosed bracket or quote is only noticed at the end of the text; YAML's
+    context mark ("while parsing a flow sequence") points at where it was opened,
+    which is where an editor has to look, so it wins over the problem mark.
+    """
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None)
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    mark = context_mark or problem_mark
+    if mark is None:
+        return None, problem
+    if context:
+        problem = f"{context}, {problem}"
+        if problem_mark is not None and problem_mark.line != mark.line:
+            problem += f" (noticed on line {problem_mark.line + first_line})"
+    return mark.line + first_line, problem
 
 
 # ---------------------------------------------------------------- masking
@@ -572,10 +593,11 @@ def _inline_destination(text: str, start: int) -> tuple[str, int] | None:
     return None
 
 
-def _markdown_links(doc: _Document) -> tuple[list[Link], list[Link], set[str], set[str]]:
-    """Inline links and images, and the definition labels used by links and by images."""
-    links: list[Link] = []
-    images: list[Link] = []
+def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
+    """Inline links and images as (offset, Link), and the definition labels used by
+    links and by images."""
+    links: list[tuple[int, Link]] = []
+    images: list[tuple[int, Link]] = []
     used_by_links: set[str] = set()
     used_by_images: set[str] = set()
     text, original = doc.masked, doc.original
@@ -606,7 +628,8 @@ def _markdown_links(doc: _Document) -> tuple[list[Link], list[Link], set[str], s
                 stop = parsed[1]
                 # The structure comes from the masked text, the target from the original.
                 dest = _strip_title(original[after + 1:stop - 1].strip())
-                (images if is_image else links).append(Link(dest, _squash(label_text), line, "inline"))
+                (images if is_image else links).append(
+                    (start, Link(dest, _squash(label_text), line, "inline")))
                 scan(open_at + 1, close)
                 i = stop
                 continue
@@ -636,7 +659,7 @@ def _strip_title(dest: str) -> str:
     return match[1] if match else dest.split()[0] if dest.split() else ""
 
 
-def _html_links(doc: _Document) -> tuple[list[Link], list[Link]]:
+def _html_links(doc: _Document) -> tuple[list, list]:
     links, images = [], []
     for match in _HTML_A.finditer(doc.masked):
         href = _attr_value(_HREF, match[1])
@@ -644,15 +667,16 @@ def _html_links(doc: _Document) -> tuple[list[Link], list[Link]]:
             continue
         end = _HTML_A_END.search(doc.masked, match.end())
         inner = doc.original[match.end():end.start()] if end else ""
-        links.append(Link(href, _squash(_TAG.sub("", inner)), doc.line_of(match.start()), "html"))
+        links.append((match.start(),
+                      Link(href, _squash(_TAG.sub("", inner)), doc.line_of(match.start()), "html")))
     for match in _HTML_IMG.finditer(doc.masked):
         src = _attr_value(_SRC, match[1])
         if src is None:
             continue
         alt = _attr_value(_ALT, doc.original[match.start(1):match.end(1)]) or ""
-        images.append(Link(src, _squash(alt), doc.line_of(match.start()), "html"))
+        images.append((match.start(), Link(src, _squash(alt), doc.line_of(match.start()), "html")))
     for match in _AUTOLINK.finditer(doc.masked):
-        links.append(Link(match[1], match[1], doc.line_of(match.start()), "autolink"))
+        links.append((match.start(), Link(match[1], match[1], doc.line_of(match.start()), "autolink")))
     return links, images
 
 
@@ -663,12 +687,13 @@ def _collect(source: Source) -> tuple[list[Link], list[Link]]:
     links += html_links
     images += html_images
     for key, (target, line, label) in doc.definitions.items():
+        offset = doc.starts[line - 1]
         if key in by_images:
-            images.append(Link(target, label, line, "definition"))
+            images.append((offset, Link(target, label, line, "definition")))
         if key in by_links or key not in by_images:
-            links.append(Link(target, label, line, "definition"))
-    order = lambda link: (link.line, link.kind)  # noqa: E731 - a sort key
-    return sorted(links, key=order), sorted(images, key=order)
+            links.append((offset, Link(target, label, line, "definition")))
+    return ([link for _, link in sorted(links, key=lambda pair: pair[0])],
+            [image for _, image in sorted(images, key=lambda pair: pair[0])])
 
 
 def links(source: Source) -> list[Link]:

@@ -1,0 +1,193 @@
+"""Build tests: tiny fixture sites through the real hooks and theme overrides, and
+the real site. They assert what a reader or an editor would see in the output."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import ROOT, build_fixture_site
+
+EN = {
+    "index.md": "# Home\n\nSee [page A](a.md#hand-hygiene) and [B](b.md).\n",
+    "a.md": "# Page A\n\n## Hand hygiene {#hand-hygiene}\n\nClean your hands.\n",
+    "b.md": "# Page B\n\nOnly in English so far.\n",
+}
+ZH = {
+    "index.md": "# 首页\n\n见[页面A](a.md#hand-hygiene)和[B](b.md)。\n",
+    "a.md": "# 页面A\n\n## 手卫生 {#hand-hygiene}\n\n医务人员在接触患者前后要做好手卫生，防止职业暴露。\n\n## 没有编号的标题\n\n正文。\n",
+}
+NAV = "nav:\n  - index.md\n  - a.md\n  - b.md\n"
+
+
+def html(path: Path) -> LexborHTMLParser:
+    return LexborHTMLParser(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    site, result = build_fixture_site(tmp_path_factory.mktemp("fx"), EN, ZH, NAV)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_both_languages_are_written_at_their_urls(fixture_site):
+    for rel in ("index.html", "a/index.html", "b/index.html"):
+        assert (fixture_site / rel).exists()
+        assert (fixture_site / "zh" / rel).exists()
+    assert html(fixture_site / "zh/a/index.html").css_first("h1").text() == "页面A"
+    assert html(fixture_site / "a/index.html").css_first("h1").text() == "Page A"
+
+
+def test_html_lang_is_bcp47(fixture_site):
+    assert html(fixture_site / "a/index.html").css_first("html").attributes["lang"] == "en"
+    assert html(fixture_site / "zh/a/index.html").css_first("html").attributes["lang"] == "zh-Hans"
+
+
+@pytest.mark.parametrize("page, other", [("a/index.html", "/zh/a/"), ("zh/a/index.html", "/a/"),
+                                         ("zh/b/index.html", "/b/"), ("b/index.html", "/zh/b/")])
+def test_language_switcher_targets_the_same_page(fixture_site, page, other):
+    doc = html(fixture_site / page)
+    page_url = "https://example.org/" + page.replace("index.html", "")
+    links = {a.attributes["hreflang"]: urljoin(page_url, a.attributes["href"]) for a in doc.css("a.md-select__link")}
+    assert set(links) == {"en", "zh"}
+    other_lang = "zh" if other.startswith("/zh/") else "en"
+    assert urlparse(links[other_lang]).path == other
+
+
+def test_fallback_notice_only_on_untranslated_chinese_page(fixture_site):
+    notice = html(fixture_site / "zh/b/index.html").css_first('[data-hw-notice="fallback"]')
+    assert notice is not None
+    assert "尚未翻译" in notice.text()
+    link = notice.css_first("a")
+    assert urljoin("https://example.org/zh/b/", link.attributes["href"]) == "https://example.org/b/"
+    # the untranslated page keeps its place in the Chinese navigation
+    nav_paths = [urljoin("https://example.org/zh/a/", a.attributes.get("href", "")) for a in html(fixture_site / "zh/a/index.html").css("nav.md-nav--primary a.md-nav__link")]
+    assert "https://example.org/zh/b/" in nav_paths
+    for page in ("zh/a/index.html", "zh/index.html", "a/index.html", "b/index.html"):
+        assert html(fixture_site / page).css_first("[data-hw-notice]") is None, page
+
+
+def test_each_language_has_its_own_404(fixture_site):
+    en, zh = html(fixture_site / "404.html"), html(fixture_site / "zh/404.html")
+    assert en.css_first("h1").text() == "Page not found"
+    assert zh.css_first("h1").text() == "页面未找到"
+    assert zh.css_first("html").attributes["lang"] == "zh-Hans"
+    switch = {a.attributes["hreflang"]: a.attributes["href"] for a in zh.css("a.md-select__link")}
+    assert switch == {"en": "/", "zh": "/zh/"}
+    # the root 404 swaps in the Chinese one for unknown /zh/ URLs on GitHub-Pages-like hosts
+    assert 'zh + "404.html"' in en.html
+
+
+def test_search_index_is_split_by_language(fixture_site):
+    en = json.loads((fixture_site / "search/search_index.json").read_text(encoding="utf-8"))
+    zh = json.loads((fixture_site / "zh/search/search_index.json").read_text(encoding="utf-8"))
+    assert en["docs"] and zh["docs"]
+    assert all(not d["location"].startswith("zh/") for d in en["docs"])
+    assert {d["location"].split("#")[0] for d in zh["docs"]} >= {"", "a/", "b/"}
+    assert not any("手卫生" in d["text"] for d in en["docs"])
+    # jieba segmentation joined with U+200B, and the separator splits on it
+    text = " ".join(d["text"] for d in zh["docs"] if d["location"].startswith("a/"))
+    assert "\u200b手卫生\u200b" in text and "\u200b职业暴露" in text
+    assert "\\u200b" in zh["config"]["separator"]
+
+
+def test_chinese_pages_use_the_chinese_root_as_material_base(fixture_site):
+    config = json.loads(html(fixture_site / "zh/a/index.html").css_first("#__config").text())
+    assert config["base"] == "../../zh"
+    config = json.loads(html(fixture_site / "a/index.html").css_first("#__config").text())
+    assert config["base"] == ".."
+
+
+def test_sitemaps_are_split_and_hreflang_is_absolute(fixture_site):
+    en_map = (fixture_site / "sitemap.xml").read_text(encoding="utf-8")
+    zh_map = (fixture_site / "zh/sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/a/</loc>" in en_map and "<loc>https://example.org/zh/" not in en_map
+    assert "<loc>https://example.org/zh/a/</loc>" in zh_map and "<loc>https://example.org/a/</loc>" not in zh_map
+    assert 'hreflang="en" href="https://example.org/a/"' in zh_map
+    alternates = {l.attributes["hreflang"]: l.attributes["href"] for l in html(fixture_site / "zh/a/index.html").css('link[rel="alternate"][hreflang]')}
+    assert alternates == {"en": "https://example.org/a/", "zh-Hans": "https://example.org/zh/a/", "x-default": "https://example.org/a/"}
+
+
+def test_chinese_heading_without_id_gets_a_readable_id(tmp_path):
+    # the real config's slugify keeps Chinese words instead of position-based _1
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "pymdownx.slugs.slugify" in config
+    import markdown
+    from pymdownx.slugs import slugify
+    out = markdown.markdown("## 没有编号的标题\n\n## 个人防护用品 (PPE)", extensions=["toc"],
+                            extension_configs={"toc": {"slugify": slugify(case="lower")}})
+    assert 'id="没有编号的标题"' in out and 'id="个人防护用品-ppe"' in out
+
+
+def test_broken_link_in_chinese_page_fails_and_names_the_real_file(tmp_path):
+    zh = {**ZH, "a.md": "# 页面A\n\n见[不存在的页面](missing.md)和[锚点](index.md#no-such-anchor)。\n"}
+    site, result = build_fixture_site(tmp_path, EN, zh, NAV)
+    assert result.returncode != 0
+    assert "docs_zh/a.md" in result.stderr
+    assert "'zh/a.md'" not in result.stderr
+    assert "missing.md" in result.stderr and "no-such-anchor" in result.stderr
+
+
+def test_terminal_is_free_of_noise(fixture_site, tmp_path):
+    _, result = build_fixture_site(tmp_path, EN, ZH, NAV)
+    assert result.returncode == 0
+    for noise in ("Building prefix dict", "Loading model cost", "Prefix dict has been built",
+                  "MkDocs 2.0", "not compatible with theme.features"):
+        assert noise not in result.stderr, noise
+
+
+# --- the real site -----------------------------------------------------------
+
+EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+
+
+def resource_references(site: Path):
+    """Every resource a browser would load from the built pages and stylesheets."""
+    for page in site.rglob("*.html"):
+        doc = html(page)
+        for node in doc.css("script[src], img[src], source[src], iframe[src], video[src], audio[src]"):
+            yield page, node.attributes["src"]
+        for node in doc.css("link[href]"):
+            if node.attributes.get("rel") in ("stylesheet", "icon", "preload", "modulepreload", "manifest", "preconnect", "dns-prefetch"):
+                yield page, node.attributes["href"]
+        for node in doc.css("[srcset]"):
+            for candidate in node.attributes["srcset"].split(","):
+                yield page, candidate.strip().split(" ")[0]
+        for node in doc.css("style"):
+            for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", node.text()):
+                yield page, url
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8", errors="replace")):
+            if not url.startswith("data:"):
+                yield css, url
+        for url in re.findall(r"@import\s+['\"]([^'\"]+)", css.read_text(encoding="utf-8", errors="replace")):
+            yield css, url
+
+
+def test_real_site_references_no_outside_host(real_site):
+    outside = [(str(p.relative_to(real_site)), u) for p, u in resource_references(real_site) if EXTERNAL.match(u)]
+    assert outside == []
+    for page in real_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, page
+
+
+def test_real_site_has_every_page_in_both_languages(real_site):
+    for source in (ROOT / "docs").rglob("*.md"):
+        rel = source.relative_to(ROOT / "docs").with_suffix("")
+        out = Path(*rel.parts[:-1]) if rel.name == "index" else rel
+        assert (real_site / out / "index.html").exists(), out
+        assert (real_site / "zh" / out / "index.html").exists(), out
+
+
+def test_real_site_chinese_search_keeps_domain_terms_whole(real_site):
+    zh = json.loads((real_site / "zh/search/search_index.json").read_text(encoding="utf-8"))
+    text = "\n".join(d["text"] for d in zh["docs"])
+    for term in ("手卫生", "针刺伤", "职业暴露"):
+        assert f"\u200b{term}\u200b" in text, term
