@@ -10,6 +10,8 @@ SITE   := site
 # Material's end-of-life notice on every build; real warnings still show.
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# jieba imports the deprecated pkg_resources; its warning is noise for editors.
+export PYTHONWARNINGS := ignore:pkg_resources is deprecated:DeprecationWarning
 
 .PHONY: help serve build test lint links parity browser-deps offline lock clean
 

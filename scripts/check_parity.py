@@ -19,7 +19,6 @@ from pathlib import Path
 from hwsite import parity
 from hwsite.source import SourceError, decode_source, parse_source, read_source
 
-ROOT = Path(__file__).resolve().parent.parent
 PROG = "check_parity"
 
 EPILOG = """\
@@ -35,6 +34,8 @@ findings (kind: severity):
   image-mismatch       error    images differ (x.zh.svg counts as x.svg)
   table-mismatch, admonition-mismatch, codeblock-mismatch
                        error    number or shape of tables, admonition types, code blocks
+  Headings, tables, admonitions and code blocks report the first difference of each kind
+  per page (later ones are often knock-on effects): fix it and run again.
   --strict makes every finding an error.
 
 tracking: a Chinese page says which English version it translates in its front matter,
@@ -54,18 +55,16 @@ settings: scripts/data/parity.yml (english_only, required, paired, equal, same_l
 """
 
 
-def _default_tree(name: str) -> str:
-    return os.path.relpath(ROOT / name)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="check_parity.py", description=__doc__.split("\n\n")[0],
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--en", default=_default_tree("docs"), metavar="DIR",
-                        help="English tree (default: docs)")
-    parser.add_argument("--zh", default=_default_tree("docs_zh"), metavar="DIR",
-                        help="Chinese tree (default: docs_zh)")
+    # Relative to the working directory, never silently to this checkout: a --stamp run
+    # in another copy of the site must not write into this one.
+    parser.add_argument("--en", default="docs", metavar="DIR",
+                        help="English tree (default: docs, in the working directory)")
+    parser.add_argument("--zh", default="docs_zh", metavar="DIR",
+                        help="Chinese tree (default: docs_zh, in the working directory)")
     parser.add_argument("--config", default=None, metavar="FILE",
                         help="settings file (default: scripts/data/parity.yml)")
     parser.add_argument("--format", choices=("text", "json"), default="text",
@@ -124,15 +123,19 @@ def run_check(args, config: parity.ParityConfig) -> int:
 
 def _relative(arg: str, roots: list[str]) -> str:
     """A page argument as a path relative to the trees: 'modules/x.md', or a path into
-    either tree such as 'docs_zh/modules/x.md'."""
-    path = Path(arg)
-    resolved = path.resolve()
+    either tree such as 'docs_zh/modules/x.md'. Raises SourceError for a path that
+    leads out of the trees."""
+    resolved = Path(arg).resolve()
     for root in roots:
         try:
             return resolved.relative_to(Path(root).resolve()).as_posix()
         except ValueError:
             continue
-    return Path(os.path.normpath(arg)).as_posix()
+    rel = Path(os.path.normpath(arg)).as_posix()
+    if Path(rel).is_absolute() or rel == ".." or rel.startswith("../"):
+        raise SourceError(arg, None, "is not a page of the English or Chinese tree; give its path "
+                                     "relative to the tree, e.g. modules/03-biological-hazards.md")
+    return rel
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -27,7 +27,8 @@ CHROMIUM_ARGS = [
 
 
 def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONWARNINGS": "ignore:pkg_resources is deprecated:DeprecationWarning"}  # as the Makefile
     args = [*MKDOCS, "build", "--config-file", str(config), "--site-dir", str(site_dir)]
     if strict:
         args.append("--strict")

@@ -99,7 +99,7 @@ def test_search_index_is_split_by_language(fixture_site):
 
 def test_chinese_pages_use_the_chinese_root_as_material_base(fixture_site):
     config = json.loads(html(fixture_site / "zh/a/index.html").css_first("#__config").text())
-    assert config["base"] == "../../zh"
+    assert config["base"] == "../../zh/"
     config = json.loads(html(fixture_site / "a/index.html").css_first("#__config").text())
     assert config["base"] == ".."
 

@@ -3,6 +3,8 @@
 - <html lang>: BCP 47 `zh-Hans` for Chinese pages (Material writes plain `zh`).
 - Absolute hreflang alternates plus x-default (Material writes relative ones).
 - The search dialog gets an accessible name (axe: aria-dialog-name).
+- Navigation sections whose title is an index-page link get a named toggle, so each
+  section <nav> has a unique name (axe: landmark-unique).
 Each rewrite checks that Material's markup still looks as expected and warns
 otherwise, so a theme upgrade that moves it fails the strict build instead of
 silently dropping the fix.
@@ -19,6 +21,12 @@ log = get_plugin_logger("html_fixes")
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 SEARCH_LABEL = {"en": "Search this site", "zh": "搜索本站"}
 _ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+# With navigation.indexes a section's toggle <label> holds only an icon, so every
+# section <nav> it labels has an empty, duplicate name (axe: landmark-unique).
+_SECTION_TOGGLE = re.compile(
+    r'(<a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*)([^<]+?)(\s*</span>\s*</a>\s*)'
+    r'(<label class="md-nav__link[^"]*" for="__nav_[\w]+" id="__nav_[\w]+_label")'
+)
 _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
@@ -50,6 +58,7 @@ def fix_html(output: str, locale: str, links: str | None) -> str:
     if links is not None:
         output = _ALTERNATE.sub("", output)
         output = output.replace("</title>", "</title>" + links, 1)
+    output = _SECTION_TOGGLE.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + m.group(4) + f' aria-label="{m.group(2).strip()}"', output)
     label = SEARCH_LABEL.get(locale, SEARCH_LABEL["en"])
     if _SEARCH_DIALOG in output:
         output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{label}">', 1)

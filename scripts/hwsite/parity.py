@@ -311,7 +311,7 @@ def _frontmatter_findings(en: Source, zh: Source, config: ParityConfig, make) ->
     findings = []
     pages = (("en", en, "English"), ("zh", zh, "Chinese"))
     for key in config.required:
-        for lang, page, name in pages:
+        for lang, page, _ in pages:
             if key not in page.meta:
                 findings.append(make("frontmatter-mismatch", page.front_matter.start_line or 1,
                                      f"front matter has no '{key}' (required on every page); add it", lang))

@@ -213,6 +213,13 @@ def parse_source(text: str, file: str | Path = "<string>", *,
                   tuple(masked), tuple(blocks))
 
 
+def split_front_matter(text: str, file: str | Path = "<string>") -> tuple[dict, str, int]:
+    """(front matter mapping, body, line the body starts on) of Markdown text.
+    Raises SourceError like parse_source()."""
+    source = parse_source(text, file)
+    return source.meta, source.body, source.body_line
+
+
 def split_lines(text: str) -> list[str]:
     """Split on LF only (str.splitlines also splits on form feeds, U+2028 ...,
     which would shift line numbers). A final line end does not start a new line."""
@@ -315,8 +322,13 @@ def _blank(text: str) -> str:
     return " " * len(text)
 
 
+_INLINE_SPECIAL = re.compile(r"[\\`<]")
+
+
 def _mask_inline(line: str, in_comment: bool) -> tuple[str, bool]:
     """Mask code spans and HTML comments in one line; carry comment state over lines."""
+    if not in_comment and not _INLINE_SPECIAL.search(line):
+        return line, False
     out = list(line)
     i, n = 0, len(line)
     while i < n:
@@ -328,17 +340,20 @@ def _mask_inline(line: str, in_comment: bool) -> tuple[str, bool]:
                 break
             in_comment, i = False, stop
             continue
+        special = _INLINE_SPECIAL.search(line, i)
+        if special is None:
+            break
+        i = special.start()
         char = line[i]
         if char == "\\":
             i += 2
-        elif line.startswith("<!--", i):
-            end = line.find("-->", i + 4)
-            if end < 0:
-                out[i:] = " " * (n - i)
-                return "".join(out), True
-            out[i:end + 3] = " " * (end + 3 - i)
-            i = end + 3
-        elif char == "`":
+        elif char == "<":
+            if line.startswith("<!--", i):
+                in_comment, i = True, i + 4
+                out[i - 4:i] = "    "
+            else:
+                i += 1
+        else:
             run = len(line[i:]) - len(line[i:].lstrip("`"))
             closing = re.compile(r"(?<!`)`{%d}(?!`)" % run).search(line, i + run)
             if closing:
@@ -346,8 +361,6 @@ def _mask_inline(line: str, in_comment: bool) -> tuple[str, bool]:
                 i = closing.end()
             else:
                 i += run  # an unmatched run is literal backticks
-        else:
-            i += 1
     return "".join(out), in_comment
 
 
@@ -550,8 +563,8 @@ def _closing_bracket(text: str, start: int, end: int) -> int:
     return -1
 
 
-def _inline_destination(text: str, start: int) -> tuple[str, int] | None:
-    """Parse '(dest "title")' with text[start] == '('; return (dest, index after ')'),
+def _inline_destination(text: str, start: int) -> int | None:
+    """Parse '(dest "title")' with text[start] == '('; return the index after ')',
     or None when it is not a link destination."""
     i, n = start + 1, len(text)
     while i < n and text[i] in " \t\n":
@@ -560,9 +573,9 @@ def _inline_destination(text: str, start: int) -> tuple[str, int] | None:
         close = text.find(">", i)
         if close < 0 or "\n" in text[i:close]:
             return None
-        dest, i = text[i + 1:close], close + 1
+        i = close + 1
     else:
-        begin, depth = i, 0
+        depth = 0
         while i < n:
             char = text[i]
             if char == "\\":
@@ -577,7 +590,6 @@ def _inline_destination(text: str, start: int) -> tuple[str, int] | None:
                     break
                 depth -= 1
             i += 1
-        dest = text[begin:i]
     while i < n and text[i] in " \t\n":
         i += 1
     if i < n and text[i] in "\"'(":
@@ -589,7 +601,7 @@ def _inline_destination(text: str, start: int) -> tuple[str, int] | None:
         while i < n and text[i] in " \t\n":
             i += 1
     if i < n and text[i] == ")":
-        return dest, i + 1
+        return i + 1
     return None
 
 
@@ -622,10 +634,9 @@ def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
             line = doc.line_of(start)
             after = close + 1
             if text[after:after + 1] == "(":
-                parsed = _inline_destination(text, after)
-                if parsed is None:
+                stop = _inline_destination(text, after)
+                if stop is None:
                     continue
-                stop = parsed[1]
                 # The structure comes from the masked text, the target from the original.
                 dest = _strip_title(original[after + 1:stop - 1].strip())
                 (images if is_image else links).append(
@@ -633,7 +644,6 @@ def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
                 scan(open_at + 1, close)
                 i = stop
                 continue
-            reference = None
             stop = after
             bracket = re.match(r"[ ]?\[([^\[\]]*)\]", text[after:end])
             if bracket:

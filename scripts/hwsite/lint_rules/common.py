@@ -1,0 +1,255 @@
+"""Shared parts of the content lint: the Finding type, what kind of page a file is,
+`<!-- lint-ignore RULE -->` comments, and "prose" lines (code, URLs, HTML, math blanked).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from hwsite import source as md
+from hwsite.source import Source
+
+ERROR, WARNING = "error", "warning"
+
+# Chinese characters (CJK unified ideographs, extension A and the compatibility block).
+HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN = re.compile(f"[{HAN_CHARS}]")
+# Chinese punctuation that closes or opens a phrase; it counts as Chinese context.
+CJK_CLOSING = "）》」』”’】〕、。，：；？！…—"
+CJK_OPENING = "（《「『“‘【〔—…"
+
+# Stands in for text that is not prose (code, URLs, HTML tags ...): it is neither a
+# letter, a Chinese character nor a space, so no prose rule matches across it.
+PROTECTED = "\x00"
+
+SECTIONS = {"modules": "module", "fact-sheets": "fact-sheet",
+            "resources": "resource", "trainings": "training"}
+PAGE_KINDS = ("module", "fact-sheet", "resource", "training", "index", "other")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem. code: stable name (see the --help of lint_content.py); rule: the
+    rule set that found it; line: 1-based, None when it is about the whole file."""
+
+    code: str
+    severity: str
+    file: str
+    line: int | None
+    message: str
+    rule: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "file": self.file,
+                "line": self.line, "message": self.message, "rule": self.rule}
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A parsed source with what the rules need to know about where it lives.
+
+    lang: 'en' or 'zh'; section: 'modules', 'fact-sheets', ... or '' for pages
+    outside a section folder; kind: one of PAGE_KINDS; name: the file name.
+    """
+
+    source: Source
+    lang: str
+    section: str
+    kind: str
+    name: str
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+
+def classify(path: str | Path) -> tuple[str, str, str]:
+    """(lang, section, kind) of a Markdown file from where it is.
+
+    The language comes from the nearest enclosing folder named docs_zh (Chinese) or
+    docs (English); files elsewhere are English. The section is the folder directly
+    under the tree (or, outside a tree, the file's own folder) when it is one of the
+    site's sections.
+    """
+    parts = Path(path).resolve().parts
+    lang, rel = "en", parts[-2:]
+    for index in range(len(parts) - 2, -1, -1):
+        if parts[index] in ("docs", "docs_zh"):
+            lang = "zh" if parts[index] == "docs_zh" else "en"
+            rel = parts[index + 1:]
+            break
+    name = parts[-1] if parts else ""
+    folder = rel[-2] if len(rel) >= 2 else ""
+    section = folder if folder in SECTIONS and len(rel) == 2 else ""
+    if name == "index.md":
+        kind = "index"
+    elif section:
+        kind = SECTIONS[section]
+    else:
+        kind = "other"
+    return lang, section, kind
+
+
+def make_page(source: Source, path: str | Path, lang: str | None = None) -> Page:
+    """A Page for `source` read from `path`; `lang` overrides the language guess."""
+    guessed, section, kind = classify(path)
+    return Page(source, lang or guessed, section, kind, Path(path).name)
+
+
+# ---------------------------------------------------------------- lint-ignore comments
+
+_IGNORE_HTML = re.compile(r"<!--[ \t]*lint-ignore[ \t]+(?P<rules>[^>]*?)[ \t]*-->[ \t]*\Z")
+_IGNORE_YAML = re.compile(r"#[ \t]*lint-ignore[ \t]+(?P<rules>[\w, \t-]+?)[ \t]*\Z")
+_RULE_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
+
+
+def ignore_comments(source: Source) -> dict[int, tuple[frozenset[str], str]]:
+    """Lines that end in `<!-- lint-ignore RULE[,RULE] -->` (in front matter: a YAML
+    comment `# lint-ignore RULE`): line -> (rule names, raw text). A comment inside
+    code does not count."""
+    in_code = set()
+    for block in source.code_blocks:
+        in_code.update(range(block.line, block.end_line + 1))
+    found = {}
+    end = source.front_matter.end_line
+    for number, line in enumerate(source.lines, start=1):
+        if "lint-ignore" not in line or number in in_code:
+            continue
+        if number <= end:
+            match = _IGNORE_YAML.search(line) if 1 < number < end else None
+        else:
+            match = _IGNORE_HTML.search(line)
+            # An odd number of backticks before the comment: it is inside a code span.
+            if match and line[:match.start()].count("`") % 2:
+                match = None
+        if match:
+            names = frozenset(n.strip().lower() for n in match["rules"].split(",") if n.strip())
+            found[number] = (names, match.group(0).strip())
+    return found
+
+
+def apply_ignores(findings: list[Finding], source: Source, known: set[str],
+                  rule: str = "file") -> list[Finding]:
+    """Drop findings whose line carries a lint-ignore comment naming their rule set
+    or code; warn about comments that name nothing known (a typo silently ignores
+    nothing otherwise)."""
+    comments = ignore_comments(source)
+    kept = [f for f in findings
+            if not (f.line in comments and ({f.rule, f.code} & comments[f.line][0]))]
+    for line, (names, raw) in sorted(comments.items()):
+        unknown = sorted(n for n in names if n not in known)
+        if not names or unknown:
+            what = ", ".join(f"'{n}'" for n in unknown) or "no rule"
+            kept.append(Finding(
+                "unknown-lint-ignore", WARNING, source.file, line,
+                f"the comment {raw} names {what}; write a rule set (frontmatter, safety, "
+                f"terms, typography, drafts) or a finding code, e.g. <!-- lint-ignore terms -->",
+                rule))
+    return kept
+
+
+# ---------------------------------------------------------------- prose
+
+_BARE_URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'（）【】《》，。；！？、“”]+|mailto:[^\s<>]+|www\.[A-Za-z0-9-]+\.[^\s<>（）【】《》，。；！？、“”]+",
+                       re.IGNORECASE)
+_AUTOLINK = re.compile(r"<(?:(?:https?|ftp)://|mailto:)[^<>\s]*>|<[^<>\s@]+@[^<>\s@]+>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_ATTR_LIST = re.compile(
+    r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"
+    r"(?:[ \t]+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+)))*[ \t]*\}")
+_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$\w])\$(?=\S)[^$\n]*?(?<=\S)\$(?![\w$])|\\\(.+?\\\)")
+_BLOCK_MARKER = re.compile(r"[ \t]*(?:!!!|\?\?\?\+?|===\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*")
+_DEFINITION = re.compile(r"[ \t]*(?:\[[^\]\n]+\]:|\*\[[^\]\n]+\]:)")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+
+
+def _protect(chars: list[str], start: int, end: int) -> None:
+    for index in range(max(start, 0), min(end, len(chars))):
+        chars[index] = PROTECTED
+
+
+def _destination_end(line: str, start: int) -> int:
+    """Index after the ')' that closes the '(' at start (balanced, one line)."""
+    depth = 0
+    for index in range(start, len(line)):
+        char = line[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return len(line)
+
+
+def prose_lines(source: Source) -> list[str]:
+    """The body as readers see its words: each line of source.lines with front matter,
+    code, HTML comments and tags, link and image destinations, reference definitions,
+    URLs, attr_lists, inline math, footnote references and admonition markers replaced
+    by PROTECTED characters. Lines keep their lengths, so columns match the file."""
+    link_targets: dict[int, list[str]] = {}
+    for link in md.links(source) + md.images(source):
+        if link.kind == "inline":
+            link_targets.setdefault(link.line, []).append(link.target)
+    out = []
+    for number, (original, masked) in enumerate(zip(source.lines, source.masked), start=1):
+        chars = [PROTECTED if m != o else o for m, o in zip(masked, original)]
+        if number <= source.front_matter.end_line:
+            out.append(PROTECTED * len(original))
+            continue
+        text = "".join(chars)
+        definition = _DEFINITION.match(text)
+        if definition:
+            out.append(PROTECTED * len(original))
+            continue
+        marker = _BLOCK_MARKER.match(text)
+        if marker:
+            _protect(chars, 0, marker.end())
+        for pattern in (_AUTOLINK, _HTML_TAG, _BARE_URL, _ATTR_LIST, _MATH, _FOOTNOTE_REF):
+            for match in pattern.finditer(text):
+                _protect(chars, match.start(), match.end())
+        if number in link_targets:
+            start = 0
+            while True:
+                at = text.find("](", start)
+                if at < 0:
+                    break
+                start = at + 2
+                rest = text[at + 2:].lstrip(" \t").lstrip("<")
+                if any(rest.startswith(target) for target in link_targets[number]):
+                    _protect(chars, at + 1, _destination_end(text, at + 1))
+        out.append("".join(chars))
+    return out
+
+
+_FM_VALUE = re.compile(r"(?P<key>[\w-]+)[ \t]*:[ \t]*(?P<quote>[\"']?)(?P<value>.*?)(?P=quote)[ \t]*(?:#.*)?\Z")
+
+
+def frontmatter_prose(source: Source, keys: tuple[str, ...] = ("title", "description")) -> dict[int, str]:
+    """Prose of one-line front matter values shown to readers: line -> the line with
+    everything but the value protected."""
+    found = {}
+    for key in keys:
+        number = source.front_matter.line_of(key)
+        if number is None:
+            continue
+        line = source.lines[number - 1]
+        match = _FM_VALUE.match(line)
+        if not match or match["key"] != key or not match["value"]:
+            continue
+        start, end = match.span("value")
+        found[number] = PROTECTED * start + line[start:end] + PROTECTED * (len(line) - end)
+    return found
+
+
+def excerpt(line: str, start: int, end: int, width: int = 12) -> str:
+    """A short piece of `line` around [start, end) for messages."""
+    left = max(0, start - width)
+    right = min(len(line), end + width)
+    text = line[left:right].replace(PROTECTED, " ").strip()
+    return ("…" if left > 0 else "") + text + ("…" if right < len(line) else "")

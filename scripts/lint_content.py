@@ -1,0 +1,213 @@
+"""Lint the site's Markdown pages for editors: front matter, content safety, terminology,
+Chinese typography and leftover drafts. `--fix` applies the safe typography fixes.
+
+Run from the repository root: `python scripts/lint_content.py [PATHS...] [--help]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from hwsite.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
+from hwsite.lint_rules import CODES, RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, read_page
+from hwsite.source import SourceError
+
+ROOT = Path(__file__).resolve().parent.parent
+PROG = "lint_content"
+
+EPILOG = """\
+rule sets (--only) and finding codes (E = error, W = warning):
+  frontmatter  frontmatter-missing E, key-missing E, key-unknown W, title-invalid E,
+               description-invalid E, description-length E (English 50-160 characters,
+               Chinese 20-120), module-invalid E (1-8), module-mismatch E (module: and
+               the NN- of the file name), date-invalid E (last_reviewed YYYY-MM-DD),
+               sources-invalid E, when-invalid E ("YYYY", "YYYY-MM-DD" or
+               "YYYY-MM-DD/YYYY-MM-DD"), translated-from-invalid E
+               Required keys: modules/NN-*.md title, description, module, last_reviewed,
+               sources; fact-sheets/ and resources/ title, description, last_reviewed,
+               sources; trainings/ the same and when; index and other pages title and
+               description. Chinese pages may add translated_from.
+  safety       html-unsafe E (script, iframe, style, form ...), html-not-allowed E (HTML
+               other than div, span, abbr, br, sup, sub, kbd, figure, figcaption, details,
+               summary), html-attribute-not-allowed E (allowed: class, id, markdown, lang;
+               title on abbr, open on details), style-attribute E, event-handler E (on...=),
+               unsafe-url E (javascript:, vbscript:, data:), external-image E (images from
+               http(s)://), http-link E (use https://), heading-id-missing E (## and ###
+               in modules/ and fact-sheets/ need {#id}), heading-id-invalid E (lower-case
+               ASCII words joined by hyphens), heading-id-duplicate E
+  terms        deprecated-term E (a Chinese page uses a deprecated_zh variant from the
+               glossary), inconsistent-term W (an English page uses a deprecated_en variant).
+               Code, link addresses and names in 《》 are not checked.
+  typography   Chinese pages only: halfwidth-punctuation E (,.:;?!() in Chinese text),
+               doubled-punctuation E (。。 ，， ！！; …… and —— are fine), mixed-brackets E
+               (（...) or (...）), cjk-latin-space E (no space between Chinese and Latin
+               letters or numbers: "HealthWISE培训", "2014年"). Code, URLs, inline math,
+               HTML and Markdown markers are left alone.
+  drafts       draft-left-in E: a '!!! warning "Draft"' box, or DRAFT/草稿 placeholders in
+               headings or front matter, as written by scripts/new_page.py
+  (always)     empty-file E, bom W, crlf-line-endings W, unknown-lint-ignore W
+
+ignoring one line: end it with <!-- lint-ignore RULE[,RULE] --> where RULE is a rule set
+  or a finding code, e.g. a quotation: ... 针扎伤 ...” <!-- lint-ignore terms -->
+  (in front matter: a YAML comment, # lint-ignore terms).
+
+--fix changes only Chinese body text, never code or front matter: half-width punctuation
+  and brackets in Chinese text become full-width, and spaces between Chinese and Latin
+  letters or numbers are removed. It lists what it changed, then lints again.
+
+exit codes:
+  0  no errors (warnings may be printed; --strict makes them errors)
+  1  errors found
+  2  bad input: a path that does not exist, a file that cannot be read or is not UTF-8,
+     malformed front matter (YAML), a broken glossary (scripts/data/glossary.yml)
+"""
+
+
+def _default_paths() -> list[str]:
+    return [os.path.relpath(ROOT / "docs"), os.path.relpath(ROOT / "docs_zh")]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lint_content.py", description=__doc__.split("\n\n")[0],
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="Markdown files or folders (default: docs and docs_zh)")
+    parser.add_argument("--only", metavar="RULES", default=",".join(RULE_SETS),
+                        help=f"comma-separated rule sets to run (default: all: {','.join(RULE_SETS)})")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply the safe Chinese typography fixes, then report what is left")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text (default, one line per finding) or one JSON object")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--glossary", metavar="FILE", default=None,
+                        help="glossary for the terms rules (default: scripts/data/glossary.yml)")
+    parser.add_argument("--lang", choices=("en", "zh"), default=None,
+                        help="language of every page (default: docs_zh/ is Chinese, the rest English)")
+    return parser
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _collect(paths: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """(file, display name) pairs, and the paths that do not exist."""
+    files, missing = [], []
+    for arg in paths:
+        path = Path(arg)
+        if path.is_dir():
+            for found in markdown_files(path):
+                files.append((found, (Path(arg) / found.relative_to(path)).as_posix()))
+        elif path.exists():
+            files.append((path, Path(arg).as_posix()))
+        else:
+            missing.append(arg)
+    seen, unique = set(), []
+    for path, name in files:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((path, name))
+    return unique, missing
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # A fixed file is never half-written: write beside it, then replace it.
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        shutil.copymode(path, temp)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    rules = tuple(r.strip() for r in args.only.split(",") if r.strip())
+    unknown = [r for r in rules if r not in RULE_SETS]
+    if unknown or not rules:
+        _error(f"unknown rule set {', '.join(unknown) or '(none given)'} in --only; "
+               f"choose from {','.join(RULE_SETS)}")
+        return 2
+    files, missing = _collect(args.paths or _default_paths())
+    if missing:
+        for arg in missing:
+            _error(f"{arg}: no such file or folder")
+        return 2
+    glossary = []
+    if "terms" in rules:
+        try:
+            glossary = load_glossary(args.glossary or GLOSSARY_FILE)
+        except GlossaryError as error:
+            _error(str(error))
+            return 2
+        except (OSError, ValueError) as error:
+            _error(f"{args.glossary or GLOSSARY_FILE}: cannot read the glossary: {error}")
+            return 2
+
+    findings: list[Finding] = []
+    bad: list[SourceError] = []
+    fixed: list[dict] = []
+    for path, name in files:
+        try:
+            if args.fix and "typography" in rules:
+                data = path.read_bytes()
+                new, changes = fix_file_bytes(data, path, name, args.lang)
+                if changes:
+                    _write_atomically(path, new)
+                    fixed += [{"file": name, **change.to_dict()} for change in changes]
+            page = read_page(path, name, args.lang)
+        except SourceError as error:
+            bad.append(error)
+            continue
+        except OSError as error:
+            bad.append(SourceError(name, None, f"cannot read file: {error.strerror or error}"))
+            continue
+        findings += lint_page(page, rules, glossary)
+
+    if args.strict:
+        findings = [Finding(f.code, "error", f.file, f.line, f.message, f.rule) for f in findings]
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if args.format == "json":
+        print(json.dumps({
+            "findings": [f.to_dict() for f in findings],
+            "fixed": fixed,
+            "bad_input": [{"file": e.file, "line": e.line, "message": e.message} for e in bad],
+            "summary": {"files": len(files), "errors": errors, "warnings": warnings,
+                        "fixed": len(fixed), "bad_input": len(bad)},
+        }, ensure_ascii=False, indent=2))
+    else:
+        for change in fixed:
+            print(f"{change['file']}:{change['line']}: fixed {change['code']}: "
+                  f"{change['before']}  ->  {change['after']}")
+        for f in findings:
+            where = f"{f.file}:{f.line}" if f.line else f.file
+            print(f"{where}: {f.severity}: {f.code}: {f.message}")
+        with_findings = len({f.file for f in findings})
+        summary = (f"lint: {errors} error{'s' * (errors != 1)}, {warnings} "
+                   f"warning{'s' * (warnings != 1)} in {with_findings} of {len(files)} "
+                   f"file{'s' * (len(files) != 1)}")
+        if fixed:
+            summary += f"; {len(fixed)} fix{'es' * (len(fixed) != 1)} applied"
+        print(summary)
+    for error in bad:
+        _error(str(error))
+    if bad:
+        return 2
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Browser tests in Debian's headless Chromium at a 360 x 740 phone viewport, against
+the real site served on 127.0.0.1 by a server that answers like GitHub Pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+MODULE = "modules/03-biological-hazards/"
+
+
+def open_page(context, url):
+    page = context.new_page()
+    page.hw_requests = []
+    page.on("request", lambda request: page.hw_requests.append(request.url))
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
+def off_origin(page, site_url):
+    origin = urlparse(site_url).netloc
+    return [u for u in page.hw_requests if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != origin]
+
+
+def switch_language(page, lang):
+    page.locator(".md-header .md-select button").first.click()
+    page.locator(f'.md-header a.md-select__link[hreflang="{lang}"]').first.click()
+
+
+def test_language_switch_keeps_the_page(phone, site_url):
+    page = open_page(phone, site_url + MODULE)
+    switch_language(page, "zh")
+    page.wait_for_url(site_url + "zh/" + MODULE)
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert "模块3" in page.locator("h1").first.inner_text()
+    switch_language(page, "en")
+    page.wait_for_url(site_url + MODULE)
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_language_switch_after_instant_navigation(phone, site_url):
+    page = open_page(phone, site_url + "zh/modules/")
+    page.locator('.md-content a[href$="07-working-time/"]').first.click()
+    page.wait_for_url(site_url + "zh/modules/07-working-time/")
+    switch_language(page, "en")
+    page.wait_for_url(site_url + "modules/07-working-time/")
+    assert "Module 7" in page.locator("h1").first.inner_text()
+
+
+@pytest.mark.parametrize("lang, query, prefix", [("zh/", "手卫生", "zh/"), ("zh/", "针刺伤", "zh/"), ("", "needlestick", "")])
+def test_search_finds_pages_in_the_readers_language(phone, site_url, lang, query, prefix):
+    page = open_page(phone, site_url + lang)
+    assert not any("search_index.json" in u for u in page.hw_requests), "index fetched before search was opened"
+    page.locator('label.md-header__button[for="__search"]').first.click()
+    page.locator(".md-search__input").fill(query)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15000)
+    assert results.count() >= 1
+    hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item > a").all()]
+    assert hrefs and all(urlparse(h).path.startswith("/" + prefix) for h in hrefs)
+    if prefix == "zh/":
+        assert all(urlparse(h).path.startswith("/zh/") for h in hrefs)
+    indexes = [urlparse(u).path for u in page.hw_requests if "search_index.json" in u]
+    assert indexes == [f"/{lang}search/search_index.json"]
+    assert off_origin(page, site_url) == []
+
+
+@pytest.mark.parametrize("path", ["", "zh/", MODULE, "zh/" + MODULE, "zh/glossary/", "fact-sheets/safety-in-figures/",
+                                  "zh/resources/international-labour-standards/"])
+def test_phone_width_has_no_horizontal_scroll_and_no_outside_requests(phone, site_url, path):
+    page = open_page(phone, site_url + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert off_origin(page, site_url) == []
+    # tables scroll inside themselves and are reachable by keyboard
+    for box in page.locator(".md-typeset__scrollwrap").all():
+        assert box.get_attribute("tabindex") == "0"
+
+
+def test_unknown_chinese_url_gets_the_chinese_404(phone, site_url):
+    page = phone.new_page()
+    response = page.goto(site_url + "zh/no-such-page/", wait_until="networkidle")
+    assert response.status == 404
+    page.locator("h1").filter(has_text="页面未找到").wait_for(timeout=10000)
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    page = phone.new_page()
+    page.goto(site_url + "no-such-page/", wait_until="networkidle")
+    assert page.locator("h1").first.inner_text() == "Page not found"
+
+
+@pytest.mark.parametrize("path", ["", "zh/", MODULE, "zh/" + MODULE, "no-such-page/", "zh/no-such-page/"])
+def test_axe_reports_no_violations(phone, site_url, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = phone.new_page()
+    page.goto(site_url + path, wait_until="networkidle")
+    if path.startswith("zh/no-such"):
+        page.locator("h1").filter(has_text="页面未找到").wait_for(timeout=10000)
+    results = Axe().run(page)
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+    assert violations == []
