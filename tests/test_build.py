@@ -22,6 +22,16 @@ ZH = {
     "index.md": "# 首页\n\n见[页面A](a.md#hand-hygiene)和[B](b.md)。\n",
     "a.md": "# 页面A\n\n## 手卫生 {#hand-hygiene}\n\n医务人员在接触患者前后要做好手卫生，防止职业暴露。\n\n## 没有编号的标题\n\n正文。\n",
 }
+
+
+def stamped(zh_text: str, en_text: str) -> str:
+    """A Chinese page recorded as translated from the current English page."""
+    from hwsite import parity
+
+    return f'---\ntranslated_from: "{parity.english_version(en_text)}"\n---\n' + zh_text
+
+
+ZH = {rel: stamped(text, EN[rel]) for rel, text in ZH.items()}
 NAV = "nav:\n  - index.md\n  - a.md\n  - b.md\n"
 
 
@@ -191,3 +201,25 @@ def test_real_site_chinese_search_keeps_domain_terms_whole(real_site):
     text = "\n".join(d["text"] for d in zh["docs"])
     for term in ("手卫生", "针刺伤", "职业暴露"):
         assert f"\u200b{term}\u200b" in text, term
+
+
+# --- translation status (shared with scripts/check_parity.py) -------------------
+
+def test_outdated_banner_only_on_outdated_chinese_page(tmp_path):
+    en = {**EN, "c.md": "# Page C\n\nThe English text changed after translation.\n"}
+    stale = '---\ntranslated_from: "000000000000"\n---\n# 页面C\n\n旧的译文。\n'
+    zh = {**ZH, "c.md": stale,
+          "about.md": "# 翻译进度\n\n<!-- translation-status -->\n"}
+    en["about.md"] = "# Translation status\n\n<!-- translation-status -->\n"
+    site, result = build_fixture_site(tmp_path, en, zh, NAV + "  - c.md\n  - about.md\n")
+    assert result.returncode == 0, result.stderr
+    banner = html(site / "zh/c/index.html").css_first('[data-hw-notice="outdated"]')
+    assert banner is not None and "过时" in banner.text()
+    assert urljoin("https://example.org/zh/c/", banner.css_first("a").attributes["href"]) == "https://example.org/c/"
+    for page in ("zh/a/index.html", "c/index.html", "a/index.html"):
+        assert html(site / page).css_first('[data-hw-notice="outdated"]') is None, page
+    # the status page lists every page with the checker's status, in each language
+    rows = {tr.css("td")[0].text(): tr.css("td")[1].text() for tr in html(site / "zh/about/index.html").css("table")[1].css("tbody tr")}
+    assert rows["a.md"] == "已翻译" and rows["c.md"] == "译文过时" and rows["b.md"] == "尚未翻译"
+    rows = {tr.css("td")[0].text(): tr.css("td")[1].text() for tr in html(site / "about/index.html").css("table")[1].css("tbody tr")}
+    assert rows["c.md"] == "Outdated" and rows["b.md"] == "Not yet translated"
