@@ -1,0 +1,170 @@
+"""Content tests over the Markdown sources and the built site: modules, fact sheets,
+the glossary and search, in both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import ROOT
+from hwsite import glossary
+from hwsite.source import headings, mask_code, read_source
+
+DOCS, DOCS_ZH = ROOT / "docs", ROOT / "docs_zh"
+MODULES = sorted(p.name for p in (DOCS / "modules").glob("0*.md"))
+FACT_SHEETS = sorted(p.name for p in (DOCS / "fact-sheets").glob("*.md") if p.name != "index.md")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\d[\d,.]*\s*(?:million|万|亿)|per 1,000|每千人")
+# "(source, year)"; Chinese citations may nest brackets: （国际劳工组织，HealthWISE（2014）…）.
+# A source that has no date (a WHO web page) says so instead of a year.
+CITATION = re.compile(r"[(（][^\n]*?(?:(?:19|20)\d\d|undated|未注明日期)[^\n]*?[)）]")
+
+
+def test_there_are_eight_modules_numbered_in_order():
+    assert [m[:2] for m in MODULES] == [f"{n:02d}" for n in range(1, 9)]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_structure_matches_across_languages(name):
+    en, zh = read_source(DOCS / "modules" / name), read_source(DOCS_ZH / "modules" / name)
+    number = int(name[:2])
+    for source in (en, zh):
+        meta = source.meta
+        assert meta["module"] == number, source.file
+        assert isinstance(meta["title"], str) and str(number) in meta["title"]
+        assert 20 <= len(meta["description"]) <= 160
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(meta["last_reviewed"]))
+        assert meta["sources"] and all(isinstance(s, str) for s in meta["sources"])
+        ids = [h.id for h in headings(source) if h.level in (2, 3)]
+        for required in ("overview", "checkpoints", "checklist", "for-trainers", "sources"):
+            assert required in ids, (source.file, required)
+    checkpoints = {lang: [h.id for h in headings(s) if h.level == 3 and (h.id or "").startswith("checkpoint-")]
+                   for lang, s in (("en", en), ("zh", zh))}
+    n = len(checkpoints["en"])
+    assert n >= 6
+    assert checkpoints["en"] == [f"checkpoint-{i}" for i in range(1, n + 1)]
+    assert checkpoints["zh"] == checkpoints["en"]
+    assert [h.id for h in headings(en)] == [h.id for h in headings(zh)]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_length(name):
+    en = read_source(DOCS / "modules" / name).body
+    zh = read_source(DOCS_ZH / "modules" / name).body
+    assert len(en.split()) >= 1800
+    assert len(HAN.findall(zh)) >= 3000
+
+
+def blocks(source):
+    """Paragraphs and list items of a page body (tables and headings excluded), with lines."""
+    current, start = [], None
+    masked = mask_code(source.body.split("\n"))
+    for offset, line in enumerate(masked, start=source.body_line):
+        stripped = line.strip()
+        new_item = bool(re.match(r"([-*+]|\d+\.)\s", stripped))
+        # images are skipped: their alt text repeats figures cited in the caption below
+        if not stripped or stripped.startswith(("|", "#", "!!!", "<", "![")) or new_item:
+            if current:
+                yield start, " ".join(current)
+            current, start = ([stripped], offset) if new_item else ([], None)
+            continue
+        if start is None:
+            start = offset
+        current.append(stripped)
+    if current:
+        yield start, " ".join(current)
+
+
+@pytest.mark.parametrize("tree", [DOCS, DOCS_ZH], ids=["en", "zh"])
+@pytest.mark.parametrize("rel", [f"modules/{m}" for m in MODULES] + [f"fact-sheets/{f}" for f in FACT_SHEETS])
+def test_every_cited_figure_names_its_source(tree, rel):
+    source = read_source(tree / rel)
+    uncited = [(line, text[:90]) for line, text in blocks(source) if FIGURE.search(text) and not CITATION.search(text)]
+    assert uncited == [], f"{tree.name}/{rel}: figures without a (source, year) citation"
+
+
+@pytest.mark.parametrize("name", FACT_SHEETS)
+def test_fact_sheets_exist_in_both_languages_with_the_same_ids(name):
+    en, zh = read_source(DOCS / "fact-sheets" / name), read_source(DOCS_ZH / "fact-sheets" / name)
+    assert [h.id for h in headings(en)] == [h.id for h in headings(zh)]
+    assert all(h.id for h in headings(en) if h.level in (2, 3))
+    assert "sources" in [h.id for h in headings(en)]
+
+
+def test_ilo_conventions_table_agrees_with_the_facts():
+    facts = {  # ../shared/domain/FACTS.md, "ILO conventions"
+        "C.149": ("1977年护理人员公约", "No"), "C.155": ("1981年职业安全和卫生公约", "Yes"),
+        "C.161": ("1985年职业卫生设施公约", "No"), "C.174": ("1993年预防重大工业事故公约", "No"),
+        "C.187": ("2006年促进职业安全与卫生框架公约", "No"),
+        "C.190": ("2019年暴力和骚扰公约", None), "C.81": ("劳动监察公约", "No"),
+    }
+    zh = (DOCS_ZH / "resources/international-labour-standards.md").read_text(encoding="utf-8")
+    en = (DOCS / "resources/international-labour-standards.md").read_text(encoding="utf-8")
+    for number, (title, _) in facts.items():
+        assert title in zh, title
+        assert re.search(rf"\b(?:C\.?\s?|No\.\s?){number[2:]}\b", en), number
+    assert "2007" in en and "2007" in zh  # C.155 ratified in 2007
+
+
+# --- glossary ----------------------------------------------------------------------
+
+def test_glossary_parses_and_has_enough_unique_terms():
+    terms = glossary.load_glossary()
+    assert len(terms) >= 80
+    assert len({t.en.lower() for t in terms}) == len(terms)
+    assert len({t.zh for t in terms}) == len(terms)
+    preferred = {t.zh for t in terms}
+    assert not any(v in preferred for t in terms for v in t.deprecated_zh)
+
+
+def test_glossary_rejects_duplicates_with_file_and_line(tmp_path):
+    path = tmp_path / "g.yml"
+    path.write_text("terms:\n" + "".join(
+        f"  - en: {en}\n    zh: {zh}\n    pinyin: x\n    def_en: d\n    def_zh: 释义\n"
+        for en, zh in (("hand hygiene", "手卫生"), ("sharps injury", "锐器伤"), ("Hand Hygiene", "手部卫生"))),
+        encoding="utf-8")
+    with pytest.raises(glossary.GlossaryError) as error:
+        glossary.load_glossary(path)
+    assert error.value.line == 12 and "duplicate English term" in error.value.message
+
+
+def test_generated_glossary_pages_and_search_dictionary_match_the_data(real_site):
+    terms = glossary.load_glossary()
+    en = LexborHTMLParser((real_site / "glossary/index.html").read_text(encoding="utf-8"))
+    zh = LexborHTMLParser((real_site / "zh/glossary/index.html").read_text(encoding="utf-8"))
+    en_terms = {n.text().strip() for n in en.css(".md-content td:first-child strong")}
+    zh_terms = {n.text().strip() for n in zh.css(".md-content td:first-child strong")}
+    assert en_terms == {t.en for t in terms}
+    assert zh_terms == {t.zh for t in terms}
+    user_dict = glossary.jieba_user_dict(terms)
+    assert (ROOT / ".cache/generated/jieba_user_dict.txt").read_text(encoding="utf-8") == user_dict
+    assert "针刺伤 50 n" in user_dict.splitlines()
+
+
+# --- search finds the modules in both languages ------------------------------------
+
+def search_hits(site: Path, lang: str, term: str) -> set[str]:
+    index = json.loads((site / (lang + "search/search_index.json")).read_text(encoding="utf-8"))
+    return {d["location"].split("#")[0] for d in index["docs"] if term.lower() in d["text"].replace("\u200b", "").lower()}
+
+
+@pytest.mark.parametrize("lang, term, page", [
+    ("", "needlestick", "modules/03-biological-hazards/"), ("zh/", "针刺伤", "modules/03-biological-hazards/"),
+    ("", "night shift", "modules/07-working-time/"), ("zh/", "夜班", "modules/07-working-time/"),
+    ("zh/", "手卫生", "modules/03-biological-hazards/"), ("zh/", "职业暴露", "modules/03-biological-hazards/"),
+])
+def test_search_index_finds_modules(real_site, lang, term, page):
+    assert page in search_hits(real_site, lang, term)
+
+
+def test_module_index_lists_every_module_with_a_description(real_site):
+    for lang in ("", "zh/"):
+        doc = LexborHTMLParser((real_site / lang / "modules/index.html").read_text(encoding="utf-8"))
+        rows = doc.css(".md-content table tbody tr")
+        links = [r.css_first("a").attributes["href"] for r in rows]
+        assert [l.split("/")[0] for l in links] == [m[:-3] for m in MODULES]
+        assert all(len(r.css("td")[1].text().strip()) > 10 for r in rows)
