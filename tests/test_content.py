@@ -168,3 +168,26 @@ def test_module_index_lists_every_module_with_a_description(real_site):
         links = [r.css_first("a").attributes["href"] for r in rows]
         assert [l.split("/")[0] for l in links] == [m[:-3] for m in MODULES]
         assert all(len(r.css("td")[1].text().strip()) > 10 for r in rows)
+
+
+def test_annotate_terms_marks_first_running_text_occurrence_only():
+    terms = [glossary.Term(en="sharps injury", zh="锐器伤", pinyin="rui qi shang", def_en='Cut by a "sharp".',
+                           def_zh="被锐器刺伤。", line=1),
+             glossary.Term(en="injury", zh="伤害", pinyin="shang hai", def_en="Harm.", def_zh="损害。", line=2)]
+    html = ('<h2 id="x">Sharps injury</h2><p>A <a href="#">sharps injury</a> link, then Sharps Injury '
+            'and sharps injury again; <code>injury</code>, then injury.</p>')
+    out = glossary.annotate_terms(html, terms, "en")
+    assert out.count("<abbr") == 2
+    assert '<h2 id="x">Sharps injury</h2>' in out and '<a href="#">sharps injury</a>' in out
+    assert '<abbr title="Cut by a &quot;sharp&quot;." tabindex="0">Sharps Injury</abbr>' in out
+    assert "<code>injury</code>, then <abbr title=\"Harm.\" tabindex=\"0\">injury</abbr>." in out
+    zh = glossary.annotate_terms("<p>发生锐器伤后，锐器伤要上报。</p>", terms, "zh")
+    assert zh == '<p>发生<abbr title="被锐器刺伤。" tabindex="0">锐器伤</abbr>后，锐器伤要上报。</p>'
+
+
+def test_pages_define_glossary_terms_in_place(real_site):
+    doc = LexborHTMLParser((real_site / "zh/modules/03-biological-hazards/index.html").read_text(encoding="utf-8"))
+    abbrs = {a.text(): a.attributes["title"] for a in doc.css(".md-content abbr")}
+    terms = {t.zh: t.def_zh for t in glossary.load_glossary()}
+    assert "针刺伤" in abbrs and abbrs["针刺伤"] == terms["针刺伤"]
+    assert all(text in terms for text in abbrs)

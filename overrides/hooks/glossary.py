@@ -3,7 +3,9 @@
 - before the search plugin loads it: the jieba user dictionary (.cache/generated/),
   so Chinese search keeps the site's domain terms whole;
 - the glossary page body of each language, appended where glossary.md says
-  <!-- glossary -->.
+  <!-- glossary -->;
+- definitions of glossary terms in every other page: the first occurrence of each
+  term gets <abbr title>, which Material shows as a tooltip (content.tooltips).
 The logic lives in scripts/hwsite/glossary.py, shared with the linters and tests.
 """
 
@@ -49,3 +51,10 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     lang = "zh" if getattr(page.file, "locale", "en") == "zh" else "en"
     return markdown.replace(MARKER, glossary.glossary_markdown(_terms(config), lang), 1)
+
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.endswith("glossary.md"):
+        return html
+    lang = "zh" if getattr(page.file, "locale_alternate_of", "en") == "zh" and getattr(page.file, "locale", "en") == "zh" else "en"
+    return glossary.annotate_terms(html, _terms(config), lang)

@@ -35,6 +35,9 @@ class Term:
     line: int
     deprecated_zh: tuple[str, ...] = field(default=())
     note: str = ""
+    # Optional English variants the site avoids (e.g. "needle-stick injury"); the
+    # terminology lint warns about them on English pages.
+    deprecated_en: tuple[str, ...] = field(default=())
 
     @property
     def anchor(self) -> str:
@@ -80,10 +83,14 @@ def load_glossary(path: Path | str = GLOSSARY_FILE) -> list[Term]:
         deprecated = entry.get("deprecated_zh") or []
         if not isinstance(deprecated, list) or not all(isinstance(d, str) and d for d in deprecated):
             raise GlossaryError(name, line, "'deprecated_zh' must be a list of strings")
+        deprecated_en = entry.get("deprecated_en") or []
+        if not isinstance(deprecated_en, list) or not all(isinstance(d, str) and d.strip() for d in deprecated_en):
+            raise GlossaryError(name, line, "'deprecated_en' must be a list of strings")
         term = Term(
             en=entry["en"].strip(), zh=entry["zh"].strip(), pinyin=entry["pinyin"].strip().lower(),
             def_en=entry["def_en"].strip(), def_zh=entry["def_zh"].strip(), line=line,
             deprecated_zh=tuple(d.strip() for d in deprecated), note=str(entry.get("note") or "").strip(),
+            deprecated_en=tuple(d.strip() for d in deprecated_en),
         )
         if not HAN.search(term.zh):
             raise GlossaryError(name, line, f"'zh' of '{term.en}' contains no Chinese characters")
@@ -151,3 +158,69 @@ def jieba_user_dict(terms: list[Term]) -> str:
     words = sorted({t.zh for t in terms if all(HAN.match(c) for c in t.zh)})
     lines = [f"{word} 50 n" for word in words]
     return "\n".join(lines) + "\n"
+
+
+# Elements whose text is never annotated: links, code, headings, existing abbreviations,
+# and anything that is not running text.
+_SKIP = {"a", "abbr", "code", "pre", "kbd", "h1", "h2", "h3", "h4", "h5", "h6", "script",
+         "style", "svg", "button", "label", "summary", "title", "figcaption", "progress"}
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>|<!--.*?-->", re.S)
+_VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "col", "area"}
+
+
+def _escape_attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def annotate_terms(html: str, terms: list[Term], lang: str) -> str:
+    """Wrap the first occurrence of each glossary term in a page's running text in
+    <abbr title="definition">, so readers get the definition on hover, focus or tap.
+
+    English terms match whole words, case-insensitively; Chinese terms match as written
+    (Chinese has no spaces). Longer terms win over terms they contain."""
+    by_text = {}
+    for term in terms:
+        key = term.zh if lang == "zh" else term.en.lower()
+        by_text[key] = term.def_zh if lang == "zh" else term.def_en
+    if not by_text:
+        return html
+    alternatives = "|".join(re.escape(k) for k in sorted(by_text, key=len, reverse=True))
+    pattern = re.compile(alternatives if lang == "zh" else rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I if lang != "zh" else 0)
+    used: set[str] = set()
+    out: list[str] = []
+    skip_depth = 0
+    stack: list[str] = []
+    position = 0
+
+    def annotate(text: str) -> str:
+        def replace(match: re.Match) -> str:
+            key = match.group(0) if lang == "zh" else match.group(0).lower()
+            if key in used:
+                return match.group(0)
+            used.add(key)
+            return f'<abbr title="{_escape_attr(by_text[key])}" tabindex="0">{match.group(0)}</abbr>'
+        return pattern.sub(replace, text)
+
+    for match in _TAG.finditer(html):
+        text = html[position:match.start()]
+        out.append(annotate(text) if text.strip() and not skip_depth else text)
+        out.append(match.group(0))
+        position = match.end()
+        name = (match.group(2) or "").lower()
+        if not name or match.group(3) or name in _VOID:
+            continue
+        if match.group(1):  # closing tag: pop to the matching element
+            if name in stack:
+                while stack:
+                    popped = stack.pop()
+                    if popped in _SKIP:
+                        skip_depth -= 1
+                    if popped == name:
+                        break
+        else:
+            stack.append(name)
+            if name in _SKIP:
+                skip_depth += 1
+    tail = html[position:]
+    out.append(annotate(tail) if tail.strip() and not skip_depth else tail)
+    return "".join(out)
