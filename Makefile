@@ -13,13 +13,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 # jieba imports the deprecated pkg_resources; its warning is noise for editors.
 export PYTHONWARNINGS := ignore:pkg_resources is deprecated:DeprecationWarning
 
-.PHONY: help serve build test lint links parity browser-deps offline lock clean
+.PHONY: help serve build test lint links parity new browser-deps offline lock clean
 
 help:
 	@echo "make serve   - preview both languages at http://127.0.0.1:8000/ with live reload"
 	@echo "make build   - strict build of the static site into $(SITE)/"
 	@echo "make test    - every test: lint, build, link check, unit and browser tests"
 	@echo "make lint    - content checks (translation parity and content linters)"
+	@echo "make new PAGE=fact-sheets/my-page - create a page in both languages and add it to the navigation"
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +41,11 @@ parity: $(STAMP)
 	$(BIN)/python scripts/check_parity.py
 
 lint: parity
+	$(BIN)/python scripts/lint_content.py
+
+new: $(STAMP)
+	@test -n "$(PAGE)" || { echo "usage: make new PAGE=section/page-name (e.g. fact-sheets/needlestick-response)"; exit 2; }
+	$(BIN)/python scripts/new_page.py $(PAGE)
 
 # Debian's chromium for the browser tests (test tools cannot download their own browser here).
 browser-deps:

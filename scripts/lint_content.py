@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from hwsite.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
-from hwsite.lint_rules import CODES, RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, read_page
+from hwsite.lint_rules import RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, read_page
 from hwsite.source import SourceError
 
 ROOT = Path(__file__).resolve().parent.parent

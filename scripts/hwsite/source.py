@@ -251,6 +251,10 @@ def parse_front_matter(lines: list[str] | tuple[str, ...], file: str = "<string>
         raise SourceError(file, 1, "front matter opened by '---' on line 1 is never closed; "
                                    "add a '---' line after the last key")
     raw = "\n".join(lines[1:end])
+    if _flow_depth(raw) > MAX_FLOW_DEPTH:
+        # libyaml crashes the interpreter (not an exception) on very deep [[[...]]].
+        raise SourceError(file, 2, f"malformed front matter: brackets nested more than "
+                                   f"{MAX_FLOW_DEPTH} deep; check the [ ] and {{ }}")
     try:
         data = yaml.load(raw, Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
@@ -259,11 +263,24 @@ def parse_front_matter(lines: list[str] | tuple[str, ...], file: str = "<string>
         raise SourceError(file, line or 1,
                           f"malformed front matter (YAML): {problem}; "
                           "check quotes, colons, brackets and indentation") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        # Well-formed YAML whose value cannot be built, e.g. the date 2026-13-01.
+        line = _unbuildable_line(lines, 1, end)
+        raise SourceError(file, line, f"malformed front matter: a value cannot be read "
+                                      f"({error}); check dates (YYYY-MM-DD) and numbers") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise SourceError(file, 2, f"front matter must be 'key: value' lines, not a YAML "
                                    f"{type(data).__name__}")
+    size = _expanded_size(data)
+    if size is None or size > MAX_FRONT_MATTER_VALUES:
+        # YAML aliases (*name) can make a value contain itself, or expand to billions of
+        # values; every tool that walks or hashes the front matter would hang or crash.
+        alias = next((i + 1 for i in range(1, end) if _ALIAS.search(lines[i])), 2)
+        why = "refers to the value that contains it" if size is None else "expands to too many values"
+        raise SourceError(file, alias, f"malformed front matter: a YAML alias (*name) {why}; "
+                                       "write the value out instead")
     key_lines: dict[str, int] = {}
     for index in range(1, end):
         match = _FM_KEY.match(lines[index])
@@ -271,6 +288,61 @@ def parse_front_matter(lines: list[str] | tuple[str, ...], file: str = "<string>
             key = next(g for g in match.groups() if g is not None)
             key_lines.setdefault(key, index + 1)
     return FrontMatter(True, data, 1, end + 1, key_lines)
+
+
+MAX_FLOW_DEPTH = 100
+MAX_FRONT_MATTER_VALUES = 100_000
+_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\]}]+")
+
+
+def _expanded_size(root) -> int | None:
+    """How many values `root` holds once YAML aliases are expanded (shared lists and
+    mappings counted each time they appear); None when one contains itself."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        children = list(node.values()) if isinstance(node, dict) else node
+        key = id(node)
+        if leaving:
+            active.discard(key)
+            sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in children)
+            continue
+        if key in sizes:
+            continue
+        if key in active:
+            return None
+        active.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children
+                     if isinstance(child, (list, dict)) and id(child) not in sizes)
+    return sizes.get(id(root), 1)
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest nesting of [ and { (quotes not considered: a cheap upper bound)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _unbuildable_line(lines, start: int, end: int) -> int:
+    """The file line (1-based) of the first front matter line whose value alone
+    cannot be built (lines[start:end] is the YAML); the first YAML line if none is."""
+    for index in range(start, end):
+        try:
+            yaml.load(lines[index].strip(), Loader=_YAML_LOADER)
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            return index + 1
+        except yaml.YAMLError:
+            continue
+    return start + 1
 
 
 def yaml_error_position(error: yaml.YAMLError, first_line: int = 1) -> tuple[int | None, str]:

@@ -13,7 +13,6 @@ from hwsite import source as md
 from hwsite.glossary import Term
 from hwsite.lint_rules import drafts, frontmatter, safety, terms, typography
 from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, apply_ignores, make_page
-from hwsite.source import SourceError
 
 RULE_SETS = ("frontmatter", "safety", "terms", "typography", "drafts")
 FILE_CODES = {"empty-file": ERROR, "bom": WARNING, "crlf-line-endings": WARNING,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from hwsite import source as md
@@ -46,7 +47,8 @@ class Finding:
                 "line": self.line, "message": self.message, "rule": self.rule}
 
     def sort_key(self) -> tuple:
-        return (self.file, self.line or 0, self.code, self.message)
+        # Findings on one line keep the order they were found in (rule set, then column).
+        return (self.file, self.line or 0)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,24 @@ class Page:
     @property
     def file(self) -> str:
         return self.source.file
+
+    # Several rule sets need these; a 5 MB page should be parsed for them once.
+    @cached_property
+    def links(self) -> list[md.Link]:
+        return md.links(self.source)
+
+    @cached_property
+    def images(self) -> list[md.Link]:
+        return md.images(self.source)
+
+    @cached_property
+    def headings(self) -> list[md.Heading]:
+        return md.headings(self.source)
+
+    @cached_property
+    def prose(self) -> list[str]:
+        """prose_lines() of the source."""
+        return prose_lines(self.source, self.links + self.images)
 
 
 def classify(path: str | Path) -> tuple[str, str, str]:
@@ -164,7 +184,7 @@ _ATTR_LIST = re.compile(
     r"(?:[ \t]+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+)))*[ \t]*\}")
 _MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$\w])\$(?=\S)[^$\n]*?(?<=\S)\$(?![\w$])|\\\(.+?\\\)")
 _BLOCK_MARKER = re.compile(r"[ \t]*(?:!!!|\?\?\?\+?|===\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*")
-_DEFINITION = re.compile(r"[ \t]*(?:\[[^\]\n]+\]:|\*\[[^\]\n]+\]:)")
+_ABBREVIATION = re.compile(r"[ \t]*\*\[[^\]\n]+\]:")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 
 
@@ -187,33 +207,54 @@ def _destination_end(line: str, start: int) -> int:
     return len(line)
 
 
-def prose_lines(source: Source) -> list[str]:
+_PROSE_PATTERNS = re.compile("|".join(f"(?:{p.pattern})" for p in (
+    _AUTOLINK, _HTML_TAG, _BARE_URL, _ATTR_LIST, _MATH, _FOOTNOTE_REF)), re.IGNORECASE)
+# Only lines with one of these characters can hold something _PROSE_PATTERNS protects.
+_PROSE_TRIGGERS = frozenset("<:{$[w\\W")
+
+
+def prose_lines(source: Source, links: list | None = None) -> list[str]:
     """The body as readers see its words: each line of source.lines with front matter,
     code, HTML comments and tags, link and image destinations, reference definitions,
     URLs, attr_lists, inline math, footnote references and admonition markers replaced
-    by PROTECTED characters. Lines keep their lengths, so columns match the file."""
+    by PROTECTED characters. Lines keep their lengths, so columns match the file.
+    `links`: md.links(source) + md.images(source) when the caller has them already."""
+    if links is None:
+        links = md.links(source) + md.images(source)
     link_targets: dict[int, list[str]] = {}
-    for link in md.links(source) + md.images(source):
+    definitions = set()  # lines of reference definitions: [label]: url
+    for link in links:
         if link.kind == "inline":
             link_targets.setdefault(link.line, []).append(link.target)
-    out = []
-    for number, (original, masked) in enumerate(zip(source.lines, source.masked), start=1):
-        chars = [PROTECTED if m != o else o for m, o in zip(masked, original)]
-        if number <= source.front_matter.end_line:
+        elif link.kind == "definition":
+            definitions.add(link.line)
+    end = source.front_matter.end_line
+    out = [PROTECTED * len(line) for line in source.lines[:end]]
+    for number in range(end + 1, len(source.lines) + 1):
+        original, masked = source.lines[number - 1], source.masked[number - 1]
+        if masked == original:
+            text = original
+        else:
+            text = "".join(PROTECTED if m != o else o for m, o in zip(masked, original))
+        if not text or (number not in link_targets and not _PROSE_TRIGGERS.intersection(text)
+                        and text[0] not in " \t!?=*["):
+            out.append(text)
+            continue
+        if number in definitions or _ABBREVIATION.match(text):
             out.append(PROTECTED * len(original))
             continue
-        text = "".join(chars)
-        definition = _DEFINITION.match(text)
-        if definition:
-            out.append(PROTECTED * len(original))
-            continue
+        chars = None
         marker = _BLOCK_MARKER.match(text)
         if marker:
+            chars = list(text)
             _protect(chars, 0, marker.end())
-        for pattern in (_AUTOLINK, _HTML_TAG, _BARE_URL, _ATTR_LIST, _MATH, _FOOTNOTE_REF):
-            for match in pattern.finditer(text):
-                _protect(chars, match.start(), match.end())
+        for match in _PROSE_PATTERNS.finditer(text):
+            if chars is None:
+                chars = list(text)
+            _protect(chars, match.start(), match.end())
         if number in link_targets:
+            if chars is None:
+                chars = list(text)
             start = 0
             while True:
                 at = text.find("](", start)
@@ -223,7 +264,7 @@ def prose_lines(source: Source) -> list[str]:
                 rest = text[at + 2:].lstrip(" \t").lstrip("<")
                 if any(rest.startswith(target) for target in link_targets[number]):
                     _protect(chars, at + 1, _destination_end(text, at + 1))
-        out.append("".join(chars))
+        out.append(text if chars is None else "".join(chars))
     return out
 
 

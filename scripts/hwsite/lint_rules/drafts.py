@@ -42,7 +42,7 @@ def check(page: Page) -> list[Finding]:
             add(admonition.line,
                 "a Draft box is still in the page; write the real text in its place, then "
                 "delete the box (the '!!! warning \"Draft\"' line and the indented lines under it)")
-    for heading in md.headings(source):
+    for heading in page.headings:
         if is_placeholder(heading.text):
             add(heading.line, f"the heading '{heading.text}' is still a draft placeholder; "
                               "write the real heading (keep the {#id} at the end)")

@@ -8,7 +8,6 @@ import html
 import re
 from bisect import bisect_right
 
-from hwsite import source as md
 from hwsite.lint_rules.common import ERROR, Finding, Page
 
 RULE = "safety"
@@ -145,8 +144,7 @@ def _attr_list_findings(page: Page, add) -> None:
 
 
 def _url_findings(page: Page, add) -> None:
-    source = page.source
-    for link in md.links(source):
+    for link in page.links:
         target = link.target.strip()
         if _scheme_is_unsafe(target):
             add("unsafe-url", link.line,
@@ -156,7 +154,7 @@ def _url_findings(page: Page, add) -> None:
             add("http-link", link.line,
                 f"change http:// to https:// in {target} (check that the page opens); if the "
                 "site has no https version, find another source or ask the lead")
-    for image in md.images(source):
+    for image in page.images:
         target = image.target.strip()
         if _scheme_is_unsafe(target):
             add("unsafe-url", image.line,
@@ -172,7 +170,7 @@ def _url_findings(page: Page, add) -> None:
 def _heading_findings(page: Page, add) -> None:
     needs_id = page.section in ID_SECTIONS
     seen: dict[str, int] = {}
-    for heading in md.headings(page.source):
+    for heading in page.headings:
         if heading.id is None:
             if needs_id and heading.level in (2, 3):
                 hint = ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from hwsite.glossary import Term
-from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, excerpt, frontmatter_prose, prose_lines
+from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, excerpt, frontmatter_prose
 
 RULE = "terms"
 CODES = {"deprecated-term": ERROR, "inconsistent-term": WARNING}
@@ -37,13 +37,13 @@ def check(page: Page, terms: list[Term]) -> list[Finding]:
     zh = page.lang == "zh"
     variants: dict[str, Term] = {}
     for term in terms:
-        for variant in (term.deprecated_zh if zh else getattr(term, "deprecated_en", ()) or ()):
+        for variant in (term.deprecated_zh if zh else term.deprecated_en):
             variants.setdefault(variant if zh else variant.lower(), term)
     pattern = _alternation(variants, boundary=not zh)
     if pattern is None:
         return []
     preferred = _alternation([t.zh if zh else t.en for t in terms], boundary=not zh)
-    lines = dict(enumerate(prose_lines(page.source), start=1))
+    lines = dict(enumerate(page.prose, start=1))
     lines.update(frontmatter_prose(page.source))
     findings = []
     for number, text in sorted(lines.items()):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from hwsite import source as md
 from hwsite.lint_rules.common import (CJK_CLOSING, CJK_OPENING, ERROR, HAN, HAN_CHARS, Finding, Page,
-                                      excerpt, frontmatter_prose, prose_lines)
+                                      excerpt, frontmatter_prose)
 
 RULE = "typography"
 CODES = {
@@ -185,7 +185,7 @@ def line_issues(text: str, number: int) -> list[Issue]:
 def _issues(page: Page) -> tuple[list[Issue], list[Issue]]:
     """(body issues, front matter issues) of a Chinese page."""
     body = []
-    for number, text in enumerate(prose_lines(page.source), start=1):
+    for number, text in enumerate(page.prose, start=1):
         if number > page.source.front_matter.end_line:
             body += line_issues(text, number)
     front = []
@@ -260,6 +260,8 @@ def restore_line_ends(raw: str, new_text: str) -> str:
     if parts and parts[-1] == "":
         parts.pop()
     new_lines = md.split_lines(new_text)
+    if len(parts) != len(new_lines):  # cannot happen: fixes keep the number of lines
+        raise ValueError("a typography fix changed the number of lines")
     out = []
     for part, line in zip(parts, new_lines):
         end = "\r\n" if part.endswith("\r\n") else "\n" if part.endswith("\n") else ""
