@@ -39,3 +39,18 @@ def test_every_row_names_an_existing_script_and_is_complete():
         # what it does, how to run, exit codes: all filled in
         assert len(cells) >= 3 and all(cells[:3]), f"the row of {name} needs all four columns"
         assert "0" in cells[2], f"the row of {name} should give its exit codes"
+
+
+def test_contributor_guides_explain_every_finding_code():
+    """Every finding an editor can get from the linters or the parity checker is
+    explained in both contributor guides (English and Chinese)."""
+    from hwsite import lint_rules, parity
+
+    codes = (set(lint_rules.CODES) - {"empty-file", "bom", "crlf-line-endings", "unknown-lint-ignore",
+                                      "frontmatter-missing", "key-unknown", "title-invalid",
+                                      "description-invalid", "module-invalid", "sources-invalid",
+                                      "when-invalid", "translated-from-invalid"}) | set(parity.KINDS)
+    for guide in ("CONTRIBUTING.md", "CONTRIBUTING.zh.md"):
+        text = (ROOT / guide).read_text(encoding="utf-8")
+        missing = sorted(code for code in codes if f"`{code}`" not in text)
+        assert missing == [], f"{guide} does not explain: {missing}"
