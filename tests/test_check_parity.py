@@ -693,3 +693,13 @@ def test_diff_without_git(tmp_path, monkeypatch, capsys):
     code, out, err = run(["--en", en_root, "--zh", zh_root, "--diff", "modules/01.md"], capsys)
     assert code == 1 and err == ""
     assert "git is not installed" in out and "Compare" in out
+
+
+def test_bracket_pairs_nest_skip_escapes_and_stop_at_blank_lines():
+    from hwsite.source import _bracket_pairs
+
+    text = "[a [b] \\[c] d]\n[open\n\n] [x]"
+    pairs = _bracket_pairs(text)
+    assert pairs == {0: 13, 3: 5, 25: 27}
+    # unclosed brackets (a page of '[') pair with nothing and do not rescan the page
+    assert _bracket_pairs("[" * 5000) == {}

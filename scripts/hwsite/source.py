@@ -556,9 +556,10 @@ _REF_DEF = re.compile(
     r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*\Z"
 )
 _HTML_ATTR = r"""\s%s\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
-_HTML_A = re.compile(r"<a\b([^>]*)>", re.IGNORECASE)
+# [^<>]: an unclosed "<a " stops at the next tag instead of scanning to the end of the page.
+_HTML_A = re.compile(r"<a\b([^<>]*)>", re.IGNORECASE)
 _HTML_A_END = re.compile(r"</a\s*>", re.IGNORECASE)
-_HTML_IMG = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
+_HTML_IMG = re.compile(r"<img\b([^<>]*)>", re.IGNORECASE)
 _HREF = re.compile(_HTML_ATTR % "href", re.IGNORECASE)
 _SRC = re.compile(_HTML_ATTR % "src", re.IGNORECASE)
 _ALT = re.compile(_HTML_ATTR % "alt", re.IGNORECASE)
@@ -596,6 +597,7 @@ class _Document:
                                             (target, index + 1, match["label"].strip()))
                 scan_lines[index] = _blank(line)  # a definition is no [shortcut] link
         self.masked = "\n".join(scan_lines)
+        self.brackets = _bracket_pairs(self.masked)
         self.original = "\n".join(source.lines)
         self.starts = [0]
         for line in source.lines:
@@ -612,27 +614,29 @@ def _escaped(text: str, index: int) -> bool:
     return backslashes % 2 == 1
 
 
-def _closing_bracket(text: str, start: int, end: int) -> int:
-    """Index of the ']' matching the '[' at start, or -1 (not across blank lines)."""
-    depth = 0
-    i = start
-    while i < end:
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """Index of each '[' -> its matching ']', in one pass (brackets do not pair across
+    a blank line, which ends the paragraph). Linear, so a page full of unclosed '['
+    cannot make the scanners quadratic."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
         char = text[i]
         if char == "\\":
             i += 2
             continue
         if char == "[":
-            depth += 1
+            stack.append(i)
         elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        elif char == "\n":
+            if stack:
+                pairs[stack.pop()] = i
+        elif char == "\n" and stack:
             next_end = text.find("\n", i + 1)
-            if not text[i + 1:next_end if next_end >= 0 else end].strip():
-                return -1  # a blank line ends the paragraph
+            if not text[i + 1:next_end if next_end >= 0 else n].strip():
+                stack.clear()
         i += 1
-    return -1
+    return pairs
 
 
 def _inline_destination(text: str, start: int) -> int | None:
@@ -695,8 +699,8 @@ def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
             i = open_at + 1
             if _escaped(text, open_at):
                 continue
-            close = _closing_bracket(text, open_at, end)
-            if close < 0:
+            close = doc.brackets.get(open_at, -1)
+            if close < 0 or close >= end:
                 continue
             is_image = open_at > 0 and text[open_at - 1] == "!" and not _escaped(text, open_at - 1)
             label_text = original[open_at + 1:close]
