@@ -698,8 +698,8 @@ def test_diff_without_git(tmp_path, monkeypatch, capsys):
 def test_bracket_pairs_nest_skip_escapes_and_stop_at_blank_lines():
     from hwsite.source import _bracket_pairs
 
-    text = "[a [b] \\[c] d]\n[open\n\n] [x]"
+    text = "[a [b] \\[c\\] d]\n[open\n\n] [x]"
     pairs = _bracket_pairs(text)
-    assert pairs == {0: 13, 3: 5, 25: 27}
+    assert pairs == {0: 14, 3: 5, 25: 27}
     # unclosed brackets (a page of '[') pair with nothing and do not rescan the page
     assert _bracket_pairs("[" * 5000) == {}
