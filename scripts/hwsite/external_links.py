@@ -313,15 +313,20 @@ def _fresh(entry: dict, now: float, ttl_hours: float) -> UrlResult | None:
     return result
 
 
-def check_urls(urls: Iterable[str], opts: CheckOptions, cache_path: Path | None,
+def check_urls(urls: Iterable[str], opts: CheckOptions, cache: dict[str, dict] | None = None,
                opener: urllib.request.OpenerDirector | None = None) -> dict[str, UrlResult]:
-    """Result per URL (fragment removed by the caller), from the cache when still fresh."""
+    """Result per URL (fragment removed by the caller), from cache when still fresh.
+
+    cache holds the entries of load_cache(); new results are added to it and stale
+    entries dropped, ready for save_cache().
+    """
     now = time.time()
-    entries = load_cache(cache_path) if cache_path is not None else {}
+    entries = cache if cache is not None else {}
     results: dict[str, UrlResult] = {}
     todo = []
     for url in sorted(set(urls)):
-        cached = _fresh(entries[url], now, opts.ttl_hours) if url in entries else None
+        entry = entries.get(url)
+        cached = _fresh(entry, now, opts.ttl_hours) if isinstance(entry, dict) else None
         if cached is not None:
             cached.url = url
             results[url] = cached
@@ -334,9 +339,9 @@ def check_urls(urls: Iterable[str], opts: CheckOptions, cache_path: Path | None,
             for result in pool.map(lambda u: check_url(u, opts, spacing, opener), todo):
                 results[result.url] = result
                 entries[result.url] = result.to_json()
-        if cache_path is not None:
-            # Drop entries nobody can use any more so the file does not grow forever.
-            entries = {u: e for u, e in entries.items()
-                       if isinstance(e, dict) and _fresh(e, time.time(), opts.ttl_hours)}
-            save_cache(cache_path, entries)
+    # Drop entries nobody can use any more so the file does not grow forever.
+    now = time.time()
+    for url in [u for u, e in entries.items()
+                if not isinstance(e, dict) or _fresh(e, now, opts.ttl_hours) is None]:
+        del entries[url]
     return results

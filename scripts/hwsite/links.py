@@ -1,22 +1,23 @@
 """Core of the built-site link checker: parse every page once, then resolve every reference
 a reader's browser would follow or load the way a static host serves the site.
 
-Pure except scan_site() (reads the built site) and read_site_url() (reads mkdocs.yml).
+Pure except check_site() (reads the built site) and read_site_url() (reads mkdocs.yml).
 The CLI is scripts/check_links.py; fetching external URLs lives in external_links.py.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import html
+import multiprocessing
 import os
 import posixpath
 import re
-from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import yaml
@@ -58,11 +59,12 @@ _SELECTOR = (
     "meta[http-equiv],meta[name=hw-source],base)"
 )
 # rel values that name an origin to warm up, not a resource the browser loads.
-_HINT_RELS = {"preconnect", "dns-prefetch"}
-_IGNORED_SCHEMES = {"data", "blob", "about"}
+_HINT_RELS = frozenset({"preconnect", "dns-prefetch"})
+# Attributes whose values are located in the raw text for line numbers.
+_LOCATED_ATTRS = ("href", "src", "srcset", "poster", "xlink:href", "data", "content")
+_IGNORED_SCHEMES = frozenset({"data", "blob", "about"})
 _URL_WS = "\t\n\x0c\r "
 _ATTR_PRECEDERS = frozenset(" \t\n\x0c\r\"'/")
-_UNQUOTED_END = re.compile(r"[\s>]")
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # hrefs the fast resolver leaves to urljoin: a scheme, protocol-relative, whitespace to
 # strip or remove, backslashes.
@@ -150,20 +152,40 @@ class Report:
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """SafeLoader that maps tags it does not know (!!python/name:..., !ENV) to None."""
+    """SafeLoader that maps tags it does not know (!!python/name:...) to None and reads
+    !ENV the way MkDocs does."""
+
+    environ: Mapping[str, str] = os.environ
 
 
+def _env_tag(loader: _TolerantLoader, node: yaml.Node):
+    # !ENV NAME or !ENV [NAME, OTHER, default]: the first variable set wins.
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        items = loader.construct_sequence(node)
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    for name in names:
+        if isinstance(name, str) and name in loader.environ:
+            return loader.environ[name]
+    return default
+
+
+_TolerantLoader.add_constructor("!ENV", _env_tag)
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def read_site_url(config_path: Path) -> str | None:
+def read_site_url(config_path: Path, environ: Mapping[str, str] | None = None) -> str | None:
     """site_url from an mkdocs.yml, or None when it has none."""
+    loader = _TolerantLoader
+    if environ is not None:
+        loader = type("_Loader", (_TolerantLoader,), {"environ": environ})
     try:
         text = config_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{config_path}: cannot read: {exc}") from exc
     try:
-        data = yaml.load(text, Loader=_TolerantLoader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{config_path}:{mark.line + 1}" if mark is not None else str(config_path)
@@ -215,90 +237,77 @@ def _host_key(scheme: str, netloc: str) -> str:
 # parsing one page
 
 
+@functools.lru_cache(maxsize=None)
+def _attr_pattern(attr: str) -> re.Pattern:
+    """attr=value in any spelling HTML allows (case, spaces, quotes)."""
+    return re.compile(
+        r"(?<=[\s\"'/])" + re.escape(attr)
+        + r"\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))",
+        re.IGNORECASE,
+    )
+
+
 class _Locator:
     """Line numbers of attribute values, found by scanning the raw text forward.
 
     One cursor per attribute name: nodes come in document order, so each attribute's
     occurrences do too, and the same href written twice gets two different lines.
+    Lines are counted incrementally between cursor positions, so a page costs one
+    forward scan per attribute name.
     """
-
-    _patterns: dict[str, re.Pattern] = {}
 
     def __init__(self, text: str):
         self.text = text
-        self.newlines: list[int] | None = None
-        self.cursor: dict[str, int] = {}
+        self.cursor: dict[str, tuple[int, int]] = {}  # attr -> (offset, line at offset)
 
-    @classmethod
-    def _pattern(cls, attr: str) -> re.Pattern:
-        pat = cls._patterns.get(attr)
-        if pat is None:
-            pat = re.compile(
-                r"(?<=[\s\"'/])" + re.escape(attr)
-                + r"\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))",
-                re.IGNORECASE,
-            )
-            cls._patterns[attr] = pat
-        return pat
-
-    def line_of(self, offset: int) -> int:
-        if self.newlines is None:
-            self.newlines = [m.start() for m in re.finditer("\n", self.text)]
-        return bisect_right(self.newlines, offset - 1) + 1
-
-    def find(self, attr: str, value: str) -> tuple[int, str]:
-        """(offset where the value starts, raw value) of the next occurrence of attr=value."""
+    def line(self, attr: str, value: str) -> int:
+        """1-based line on which the value of the next attr=value starts."""
+        pos, line = self.cursor.get(attr, (0, 1))
+        found = self._find(attr, value, pos)
+        if found is None:
+            return line
+        start, end = found
         text = self.text
-        start = self.cursor.get(attr, 0)
-        # Fast path: generated HTML writes attr="value" in lower case; str.find is far
-        # cheaper than a regex that tries every position.
-        needle = attr + "="
-        pos = start
-        while True:
-            i = text.find(needle, pos)
-            if i < 0:
-                break
-            pos = i + 1
-            if i == 0 or text[i - 1] not in _ATTR_PRECEDERS:
-                continue  # data-src=, a value that happens to contain src=
-            j = i + len(needle)
-            q = text[j : j + 1]
-            if q == '"' or q == "'":
-                vstart, end = j + 1, text.find(q, j + 1)
-                if end < 0:
-                    continue
-            else:
-                m = _UNQUOTED_END.search(text, j)
-                vstart, end = j, (m.start() if m else len(text))
-            raw = text[vstart:end]
-            if raw == value or ("&" in raw and html.unescape(raw) == value):
-                self.cursor[attr] = end
-                return vstart, raw
-        pat = self._pattern(attr)
+        line += text.count("\n", pos, start)
+        self.cursor[attr] = (end, line + text.count("\n", start, end))
+        return line
+
+    def _find(self, attr: str, value: str, pos: int) -> tuple[int, int] | None:
+        """(start, end) of the raw value of the next attr=value at or after pos."""
         first = None
-        for m in pat.finditer(text, start):
+        for m in _attr_pattern(attr).finditer(self.text, pos):
             idx = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
             raw = m.group(idx)
             if raw == value or ("&" in raw and html.unescape(raw) == value):
-                self.cursor[attr] = m.end()
-                return m.start(idx), raw
+                return m.start(idx), m.end(idx)
             if first is None:
-                first = (m, idx)
-        if first is not None:
-            # Entity edge cases html.unescape decodes differently from an attribute
-            # value: fall back to the next occurrence, which is right in document order.
-            m, idx = first
-            self.cursor[attr] = m.end()
-            return m.start(idx), m.group(idx)
-        return start, value
+                first = m.start(idx), m.end(idx)
+        # Entity edge cases html.unescape decodes unlike an attribute value: the next
+        # occurrence of the attribute is the right one in document order.
+        return first
 
 
-def _mask_comments(text: str) -> str:
-    if "<!--" not in text:
-        return text
-    return re.sub(
-        r"<!--.*?(?:-->|\Z)", lambda m: re.sub(r"[^\n]", " ", m.group()), text, flags=re.S
-    )
+_NON_MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|textarea|title|xmp)\b[^>]*>(.*?)(?:</\1\s*>|\Z)",
+    re.S | re.I,
+)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _mask_non_markup(text: str) -> str:
+    """Blank out comments and the text of raw-text elements (keeping length and newlines)
+    so that an href= inside a script or a comment is not taken for an attribute."""
+
+    def blank(m: re.Match) -> str:
+        if m.group(1) is None:
+            return _NOT_NEWLINE.sub(" ", m.group())
+        start, end = m.span(2)
+        whole = m.group()
+        offset = m.start()
+        return (whole[: start - offset] + _NOT_NEWLINE.sub(" ", m.group(2))
+                + whole[end - offset :])
+
+    return _NON_MARKUP.sub(blank, text)
 
 
 def parse_srcset(value: str) -> list[tuple[str, int]]:
@@ -387,6 +396,53 @@ def _has_ancestor_class(node, cls: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=None)
+def _quoted_attr_pattern(attr: str) -> re.Pattern:
+    # A literal prefix lets the regex engine skip ahead at C speed.
+    return re.compile(re.escape(attr) + r'="([^"]*)"')
+
+
+def _fast_lines(text: str, attr: str, values: list[str]) -> list[int] | None:
+    """Lines of the values when every occurrence is written attr="value" exactly as
+    parsed, so that the raw occurrences and the parsed values are the same list."""
+    starts, raws = [], []
+    for m in _quoted_attr_pattern(attr).finditer(text):
+        i = m.start()
+        if i and text[i - 1] in _ATTR_PRECEDERS:
+            starts.append(m.start(1))
+            raws.append(m.group(1))
+    if raws != values:
+        # &amp; in a query string and the like: compare what the parser made of them.
+        if len(raws) != len(values) or [
+            html.unescape(r) if "&" in r else r for r in raws
+        ] != values:
+            return None
+    lines, pos, line = [], 0, 1
+    for start in starts:
+        line += text.count("\n", pos, start)
+        pos = start
+        lines.append(line)
+    return lines
+
+
+def attribute_lines(text: str, attr: str, values: list[str], masked: str | None = None
+                    ) -> list[int]:
+    """Line of each value of attr, given every value of attr in document order.
+
+    Fast path: _fast_lines() on the raw text. Otherwise (entities, other quoting, upper
+    case, href= inside a script or a comment) the same on the text with comments and
+    scripts blanked out, then the exact cursor scan of _Locator.
+    """
+    lines = _fast_lines(text, attr, values)
+    if lines is None:
+        masked = masked if masked is not None else _mask_non_markup(text)
+        lines = _fast_lines(masked, attr, values)
+        if lines is None:
+            loc = _Locator(masked)
+            lines = [loc.line(attr, v) for v in values]
+    return lines
+
+
 def parse_page(path: str, text: str) -> PageData:
     """Collect ids and references of one page in one parse. path is relative to SITE_DIR."""
     if text.startswith("\ufeff"):
@@ -395,12 +451,23 @@ def parse_page(path: str, text: str) -> PageData:
         # The HTML parser normalises newlines before anything else; do the same so the
         # raw text and the parsed attribute values agree.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    loc = _Locator(_mask_comments(text))
-    find, line_of = loc.find, loc.line_of
     ids: set[str] = set()
-    refs: list[Ref] = []
-    append = refs.append
+    # Every value of each located attribute in document order (also those not checked,
+    # so that occurrences line up with the raw text), and the references to report.
+    occurrences: dict[str, list[str]] = {attr: [] for attr in _LOCATED_ATTRS}
+    hrefs = occurrences["href"]
+    items: list[tuple[str, int, str, str, str | None, str]] = []
+    add_item = items.append
     source = base_href = refresh = None
+
+    def note(attr: str, value: str) -> int:
+        values = occurrences[attr]
+        values.append(value)
+        return len(values) - 1
+
+    def ref(attr: str, value: str, role: str = NAV, hreflang: str | None = None) -> None:
+        items.append((attr, note(attr, value), value, role, hreflang, ""))
+
     for node in LexborHTMLParser(text).css(_SELECTOR):
         attrs = node.attributes
         tag = node.tag
@@ -417,56 +484,74 @@ def parse_page(path: str, text: str) -> PageData:
                     classes = (attrs.get("class") or "").split()
                     role = SWITCH if "md-select__link" in classes and \
                         _has_ancestor_class(node, "md-select") else XLANG
-                append(Ref(href, line_of(find("href", href)[0]), role, hreflang))
+                hrefs.append(href)  # inlined ref(): most references are <a href>
+                add_item(("href", len(hrefs) - 1, href, role, hreflang, ""))
             if "xlink:href" not in attrs:
                 continue
             href = None
         elif tag == "link" and href is not None:
             rels = (attrs.get("rel") or "").lower().split()
-            hreflang = attrs.get("hreflang")
-            offset = find("href", href)[0]
-            if not _HINT_RELS.intersection(rels):
-                role = ALT if hreflang and "alternate" in rels else NAV
-                append(Ref(href, line_of(offset), role, hreflang if role == ALT else None))
+            if _HINT_RELS.intersection(rels):
+                note("href", href)
+            else:
+                hreflang = attrs.get("hreflang")
+                if hreflang and "alternate" in rels:
+                    ref("href", href, ALT, hreflang)
+                else:
+                    ref("href", href)
             href = None
         elif tag == "meta":
             if (attrs.get("name") or "").lower() == "hw-source":
                 source = attrs.get("content") or None
             elif (attrs.get("http-equiv") or "").lower() == "refresh" and "content" in attrs:
                 content = attrs["content"] or ""
-                offset = find("content", content)[0]
+                index = note("content", content)
                 parsed = parse_refresh(content)
                 if parsed is not None:
-                    url, rel_off = parsed
-                    append(Ref(url, line_of(offset) + content.count("\n", 0, rel_off)))
+                    url, offset = parsed
+                    items.append(("content", index, url, NAV, None, content[:offset]))
                     refresh = url
             continue
         elif tag == "base":
             if href is not None:
-                find("href", href)
+                note("href", href)
                 if base_href is None:  # only the first <base href> counts
                     base_href = href
             continue
         if href is not None:  # area, and SVG elements such as <use> and <image>
-            append(Ref(href, line_of(find("href", href)[0])))
-        if len(attrs) == 1 and href is None and "id" in attrs:
-            continue
+            ref("href", href)
         src = attrs.get("src")
         if src is not None:
-            offset = find("src", src)[0]
             if tag != "input" or (attrs.get("type") or "").lower() == "image":
-                append(Ref(src, line_of(offset)))
+                ref("src", src)
+            else:
+                note("src", src)
         srcset = attrs.get("srcset")
         if srcset is not None:
-            base_line = line_of(find("srcset", srcset)[0])
-            for url, rel_off in parse_srcset(srcset):
-                append(Ref(url, base_line + srcset.count("\n", 0, rel_off)))
+            index = note("srcset", srcset)
+            for url, offset in parse_srcset(srcset):
+                items.append(("srcset", index, url, NAV, None, srcset[:offset]))
         for attr in ("poster", "xlink:href"):
             value = attrs.get(attr)
             if value is not None:
-                append(Ref(value, line_of(find(attr, value)[0])))
+                ref(attr, value)
         if tag == "object" and attrs.get("data") is not None:
-            append(Ref(attrs["data"], line_of(find("data", attrs["data"])[0])))
+            ref("data", attrs["data"])
+
+    lines: dict[str, list[int]] = {}
+    masked = None
+    for attr, values in occurrences.items():
+        if values:
+            found = _fast_lines(text, attr, values)
+            if found is None:
+                # Blanking comments and scripts costs more than a parse: only on demand.
+                masked = masked if masked is not None else _mask_non_markup(text)
+                found = attribute_lines(masked, attr, values, masked)
+            lines[attr] = found
+    refs = [
+        Ref(url, lines[attr][index] + before.count("\n"), role, hreflang)
+        for attr, index, url, role, hreflang, before in items
+    ]
     return PageData(path, frozenset(ids), refs, source, base_href, refresh)
 
 
@@ -476,7 +561,8 @@ def parse_page(path: str, text: str) -> PageData:
 
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
 _CSS_URL = re.compile(
-    r"""\burl\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|((?:[^)\s"'\\]|\\.)*))\s*\)"""
+    r"""\burl\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'"""
+    r"""|((?:[^)\s"'\\]|\\[0-9a-fA-F]{1,6}\s?|\\.)*))\s*\)"""
     r"""|@import\s+(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')""",
     re.IGNORECASE | re.S,
 )
@@ -547,25 +633,24 @@ def _remove_dot_segments(path: str) -> str:
     return "/".join(out)
 
 
+_LEADING_UPS = re.compile(r"(?:\.\.?/)+")
+
+
 def _join_relative(doc_path: str, rel: str) -> str:
     """Absolute path of the relative path rel in the document at doc_path."""
     if not rel:
         return doc_path
     directory = doc_path[: doc_path.rfind("/") + 1]
-    ups = 0
-    while True:
-        if rel.startswith("../"):
-            rel, ups = rel[3:], ups + 1
-        elif rel.startswith("./"):
-            rel = rel[2:]
-        else:
-            break
+    if rel[0] == ".":
+        m = _LEADING_UPS.match(rel)
+        if m:
+            lead = m.group()
+            ups = lead.count("../")
+            rel = rel[m.end() :]
+            if ups:
+                directory = directory.rsplit("/", ups + 1)[0] + "/"
     if rel.startswith(".") or "/." in rel:
-        return _remove_dot_segments(directory + "../" * ups + rel)
-    for _ in range(ups):
-        if directory == "/":
-            break
-        directory = directory[: directory.rfind("/", 0, -1) + 1]
+        return _remove_dot_segments(directory + rel)
     return directory + rel
 
 
@@ -576,6 +661,7 @@ class _PageCtx(NamedTuple):
     skip_lang: bool  # 404 pages (served at any URL) and stylesheets
     base_url: str  # the document's URL on the sentinel origin, or its <base href>
     own_url: bool  # base_url is the document's own URL (no <base href>)
+    doc: str | None  # path part of base_url when it is on the sentinel origin
 
 
 class Site:
@@ -595,7 +681,7 @@ class Site:
         self.dirs = frozenset(dirs)
         self._lower: dict[str, str] | None = None
         self._page_candidates: list[str] | None = None
-        self._asset_candidates: list[str] | None = None
+        self._asset_candidates: dict[str, list[str]] | None = None
         self._resolve_cache: dict[str, _Target] = {}
         self._hint_cache: dict[tuple[bool, str], str | None] = {}
 
@@ -640,8 +726,11 @@ class Site:
             url = urljoin(url, base_href.strip(_URL_WS))
         lang = self.lang_of(path)
         is_404 = path == (f"{lang}/404.html" if lang else "404.html")
+        doc = None
+        if url.startswith(_SENTINEL_ORIGIN + "/"):
+            doc = url[len(_SENTINEL_ORIGIN) :].partition("#")[0].partition("?")[0]
         return _PageCtx(path, source, lang, is_404 or path not in self.pages, url,
-                        base_href is None)
+                        base_href is None, doc)
 
     # -- files
 
@@ -671,9 +760,13 @@ class Site:
                 return "wrong-case", actual
         return "missing", None
 
-    def resolve(self, base_url: str, href: str) -> _Target:
-        """Where href, written in a document whose URL is base_url, leads."""
-        if href and base_url.startswith(_SENTINEL_ORIGIN + "/") and not _SLOW_HREF.search(href):
+    def resolve(self, base_url: str, href: str, doc: str | None = None) -> _Target:
+        """Where href, written in a document whose URL is base_url, leads.
+
+        doc: the path of base_url, when the caller has it at hand."""
+        if doc is None and base_url.startswith(_SENTINEL_ORIGIN + "/"):
+            doc = base_url[len(_SENTINEL_ORIGIN) :].partition("#")[0].partition("?")[0]
+        if doc is not None and href and not _SLOW_HREF.search(href):
             # Fast path for the relative and root-absolute links that make up nearly
             # every reference: the same result as urljoin at a fraction of its cost.
             rest, hashmark, fragment = href.partition("#")
@@ -681,7 +774,6 @@ class Site:
             frag = fragment if hashmark else None
             if path.startswith("/"):
                 return self._locate(_remove_dot_segments(path), frag, "root")
-            doc = base_url[len(_SENTINEL_ORIGIN) :].partition("#")[0].partition("?")[0]
             return self._locate(_join_relative(doc, path), frag, "relative")
         key = href if _SCHEME_RE.match(href) else base_url + "\0" + href
         hit = self._resolve_cache.get(key)
@@ -713,14 +805,18 @@ class Site:
             clean = head.replace("\\", "/") + sep + frag
         absolute = urljoin(base_url, clean)
         parts = urlsplit(absolute)
-        if parts.netloc != _SENTINEL_NETLOC and \
-                _host_key(parts.scheme, parts.netloc) not in self.config.own_hosts:
+        path = _remove_dot_segments(parts.path or "/")
+        if parts.netloc != _SENTINEL_NETLOC and (
+            _host_key(parts.scheme, parts.netloc) not in self.config.own_hosts
+            # Our host but outside our base path: another site that shares the host.
+            or not (unquote(path) + "/").startswith(self.config.base_path)
+        ):
             url = clean if scheme else absolute
             if clean.startswith("//"):
                 url = "https:" + clean  # protocol-relative: the site is served over https
             return _Target("external", url=url, form=form)
         fragment = parts.fragment if "#" in absolute else None
-        return self._locate(_remove_dot_segments(parts.path or "/"), fragment, form)
+        return self._locate(path, fragment, form)
 
     def _locate(self, url_path: str, fragment: str | None, form: str) -> _Target:
         """Look up an absolute, dot-free URL path (still percent-encoded) on the host."""
@@ -732,6 +828,11 @@ class Site:
             if not path.startswith(base):
                 return _Target("outside", query=path.lstrip("/"), fragment=fragment, form=form)
         site_path = path[len(base) :]
+        if site_path[-1:] in ("/", ""):
+            if site_path + "index.html" in self.files:  # the common case, inlined
+                return _Target("ok", site_path + "index.html", None, fragment, None, form)
+        elif site_path in self.files:
+            return _Target("ok", site_path, None, fragment, None, form)
         status, actual = self.lookup(site_path)
         if status == "ok":
             return _Target("ok", actual, None, fragment, None, form)
@@ -782,9 +883,14 @@ class Site:
             if q and not q.endswith("/") and not q.lower().endswith(HTML_SUFFIXES):
                 q += "/"
         else:
+            # Only files of the same type: a missing .mp4 is not "meant to be" a .png.
             if self._asset_candidates is None:
-                self._asset_candidates = sorted(self.files - self.pages)
-            cands, q = self._asset_candidates, query
+                by_ext: dict[str, list[str]] = {}
+                for f in sorted(self.files - self.pages):
+                    by_ext.setdefault(posixpath.splitext(f)[1].lower(), []).append(f)
+                self._asset_candidates = by_ext
+            cands = self._asset_candidates.get(posixpath.splitext(query)[1].lower(), [])
+            q = query
         best = _most_similar_path(q, cands)
         if best is not None and (best == "" or best.endswith("/")):
             best += "index.html"
@@ -836,12 +942,10 @@ def _closest_id(fragment: str, ids: frozenset[str]) -> str | None:
     return match[0] if match else None
 
 
-class _Pending(NamedTuple):
-    """A reference to a fragment of another page: checked once every page's ids are known."""
-
-    ctx: _PageCtx
-    ref: Ref
-    target: _Target
+# A reference to a fragment of another page, checked once every page's ids are known:
+# (ctx, *ref, *target). Plain tuples because they travel back from worker processes,
+# and pickling named tuples costs several times more.
+_Pending = tuple
 
 
 @dataclass
@@ -867,8 +971,9 @@ class _Partial:
 
 
 class _Checker:
-    def __init__(self, site: Site):
+    def __init__(self, site: Site, collect_external: bool = True):
         self.site = site
+        self.collect_external = collect_external
         self.out = _Partial()
 
     def emit(self, kind: str, ctx: _PageCtx, ref: Ref, hint: str | None) -> None:
@@ -897,7 +1002,11 @@ class _Checker:
         """Resolve one reference; ids_of(page) gives the ids of pages already parsed."""
         site = self.site
         self.out.links += 1
-        t = site.resolve(ctx.base_url, ref.href)
+        href = ref.href
+        if href[:1] == "#" and ctx.own_url:
+            t = _Target("ok", ctx.path, None, href[1:], None, "relative")
+        else:
+            t = site.resolve(ctx.base_url, href, ctx.doc)
         status = t.status
         if status == "ok":
             target = t.path
@@ -908,7 +1017,7 @@ class _Checker:
             if t.fragment:
                 ids = ids_of(target)
                 if ids is None:
-                    self.out.pending.append(_Pending(ctx, ref, t))
+                    self.out.pending.append((ctx, *ref, *t))
                     return
                 if not _fragment_ok(t.fragment, ids):
                     self.missing_anchor(ctx, ref, t, ids)
@@ -927,7 +1036,9 @@ class _Checker:
                 problem = validate_tel(t.url)
             if problem:
                 self.emit(f"bad-{status}", ctx, ref, problem)
-            self.out.external.append(ExternalRef(ref.href, t.url, ctx.path, ref.line, ctx.source))
+            if self.collect_external:
+                self.out.external.append(
+                    ExternalRef(ref.href, t.url, ctx.path, ref.line, ctx.source))
             return
         if status == "javascript":
             self.emit("unsafe-url", ctx, ref, "javascript: URLs do nothing without scripts")
@@ -936,7 +1047,8 @@ class _Checker:
         elif status == "outside":
             found, inside = site.lookup(t.query)
             if found == "ok":
-                hint = f"did you mean {site.suggest(ctx.path, inside, 'root', ref.href, t.fragment)}?"
+                sugg = site.suggest(ctx.path, inside, "root", ref.href, t.fragment)
+                hint = f"did you mean {sugg}?"
             else:
                 hint = f"not under the site's base path {site.config.base_path}"
             self.emit("outside-site", ctx, ref, hint)
@@ -987,29 +1099,38 @@ class _Checker:
             self.emit("cross-language", ctx, ref, hint)
 
     def finish_pending(self) -> None:
-        ids, redirects = self.out.ids, self.out.redirects
+        all_ids, redirects = self.out.ids, self.out.redirects
         site_lang = self.site.lang_of
 
         def ids_of(page: str) -> frozenset[str] | None:
             # A link to a redirect page lands on the redirect's target.
-            return ids.get(redirects.get(page, page))
+            return all_ids.get(redirects.get(page, page))
 
         pending, self.out.pending = self.out.pending, []
-        for ctx, ref, t in pending:
+        for ctx, *fields in pending:
+            ref, t = Ref(*fields[:4]), _Target(*fields[4:])
             ids = ids_of(t.path)
             if ids is not None and not _fragment_ok(t.fragment, ids):
                 self.missing_anchor(ctx, ref, t, ids)
-            elif ref.role != NAV or site_lang(t.path) != ctx.lang:
+            elif ref.role != NAV or (not ctx.skip_lang and site_lang(t.path) != ctx.lang):
                 self.check_language(ctx, ref, t, ids_of)
 
 
 def list_files(site_dir: str) -> list[str]:
+    """Every file under site_dir as a POSIX path relative to it."""
     out = []
     for root, dirs, files in os.walk(site_dir):
         dirs.sort()
         rel = os.path.relpath(root, site_dir)
         rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        out.extend(rel + f for f in sorted(files))
+        for name in sorted(files):
+            path = rel + name
+            try:
+                path.encode("utf-8")
+            except UnicodeEncodeError:
+                # os.walk smuggles undecodable bytes in as surrogates; no URL reaches them.
+                raise BadInput(f"{os.path.join(root, name)!r}: file name is not UTF-8") from None
+            out.append(path)
     return out
 
 
@@ -1026,22 +1147,18 @@ def _read_text(full: str) -> str:
         raise BadInput(f"{full}:{line}: not valid UTF-8 ({exc.reason})") from exc
 
 
-def read_page(site_dir: str, path: str) -> PageData:
-    """parse_page() of SITE_DIR/path."""
-    return parse_page(path, _read_text(os.path.join(site_dir, path)))
-
-
-def _check_batch(args: tuple[str, Site, list[str]]) -> _Partial:
-    root, site, paths = args
-    checker = _Checker(site)
+def _check_batch(args: tuple[str, Site, list[str], bool]) -> _Partial:
+    root, site, paths, collect_external = args
+    checker = _Checker(site, collect_external)
     for path in paths:
         checker.check_page(path, _read_text(os.path.join(root, path)))
     return checker.out
 
 
 def check_site(site_dir: str | os.PathLike, config: SiteConfig | None = None,
-               jobs: int = 1) -> Report:
-    """Check every page of the built site in site_dir; external URLs are only collected.
+               jobs: int = 1, collect_external: bool = True) -> Report:
+    """Check every page of the built site in site_dir; external URLs are only collected
+    (into Report.external, unless collect_external is false).
 
     Each page is parsed once and its references resolved right away against the file
     list; only ids and references to other pages' fragments are kept until the end.
@@ -1053,24 +1170,26 @@ def check_site(site_dir: str | os.PathLike, config: SiteConfig | None = None,
         raise BadInput(f"{root}: not a built site (no index.html at its root)")
     site = Site(list_files(root), config or SiteConfig())
     paths = sorted(site.pages)
-    main = _Checker(site)
-    if jobs > 1 and len(paths) >= 200:
-        import multiprocessing
-
+    main = _Checker(site, collect_external)
+    # fork: workers inherit the loaded modules; forking costs a few ms, so small sites
+    # stay in one process.
+    if jobs > 1 and len(paths) >= 200 and "fork" in multiprocessing.get_all_start_methods():
         size = -(-len(paths) // (jobs * 4))
-        batches = [(root, site, paths[i : i + size]) for i in range(0, len(paths), size)]
+        batches = [(root, site, paths[i : i + size], collect_external)
+                   for i in range(0, len(paths), size)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for part in pool.imap_unordered(_check_batch, batches):
                 main.out.merge(part)
     else:
-        main.out.merge(_check_batch((root, site, paths)))
+        main.out.merge(_check_batch((root, site, paths, collect_external)))
     done: set[str] = set()
     while main.out.stylesheets - done:
         path = min(main.out.stylesheets - done)
         done.add(path)
         main.check_stylesheet(path, _read_text(os.path.join(root, path)))
     main.finish_pending()
-    external = sorted(main.out.external, key=lambda r: (r.page, r.line, r.href))
+    # Stable sort: references on one line stay in document order.
+    external = sorted(main.out.external, key=lambda r: (r.page, r.line))
     return Report(len(paths), main.out.links, sort_findings(main.out.findings), external)
 
 
