@@ -25,7 +25,7 @@ MARKER = "<!-- glossary -->"
 
 def _terms(config):
     try:
-        return glossary.load_glossary()
+        return glossary.load_glossary_cached()
     except glossary.GlossaryError as error:
         raise PluginError(str(error)) from None
 

@@ -80,6 +80,6 @@ def on_post_page(output: str, page, config):
 
 
 def on_post_template(output: str, template_name: str, config):
-    if template_name != "404.html":
+    if template_name not in ("404.html", "offline.html"):  # offline.html: overrides/hooks/offline_app.py
         return output
     return fix_html(output, _language(config), None)

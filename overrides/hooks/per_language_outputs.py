@@ -99,7 +99,9 @@ def on_post_build(config):
         for path, part in ((index_path, english), (os.path.join(site, ZH, "search", "search_index.json"), chinese)):
             text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
             _write(path, text)
-            if "offline" in config.plugins and config.plugins["offline"].config.enabled:
+            # mkdocs names the plugin "material/offline" in config.plugins
+            offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+            if offline is not None and offline.config.enabled:
                 _write(path[: -len(".json")] + ".js", "var __index = " + text)
     sitemap_path = os.path.join(site, "sitemap.xml")
     if os.path.exists(sitemap_path) and config.site_url:

@@ -7,8 +7,10 @@ import this module; nothing else parses the glossary file.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -112,6 +114,21 @@ def load_glossary(path: Path | str = GLOSSARY_FILE) -> list[Term]:
     return terms
 
 
+def load_glossary_cached(path: Path | str = GLOSSARY_FILE) -> list[Term]:
+    """load_glossary(), parsed once per version of the file: a build asks for the terms
+    on every page, and `mkdocs serve` must still see an edited glossary."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return load_glossary(path)  # raises GlossaryError naming the file
+    return list(_load_versioned(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _load_versioned(path: str, mtime_ns: int, size: int) -> tuple[Term, ...]:
+    return tuple(load_glossary(path))
+
+
 def text_line_of_byte(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -172,20 +189,30 @@ def _escape_attr(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@lru_cache(maxsize=8)
+def _term_matcher(terms: tuple[Term, ...], lang: str) -> tuple[dict[str, str], re.Pattern | None]:
+    """Definitions by matched text, and one regex for all terms (longest first)."""
+    by_text = {}
+    for term in terms:
+        key = term.zh if lang == "zh" else term.en.lower()
+        by_text[key] = term.def_zh if lang == "zh" else term.def_en
+    if not by_text:
+        return by_text, None
+    alternatives = "|".join(re.escape(k) for k in sorted(by_text, key=len, reverse=True))
+    if lang == "zh":
+        return by_text, re.compile(alternatives)
+    return by_text, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
+
+
 def annotate_terms(html: str, terms: list[Term], lang: str) -> str:
     """Wrap the first occurrence of each glossary term in a page's running text in
     <abbr title="definition">, so readers get the definition on hover, focus or tap.
 
     English terms match whole words, case-insensitively; Chinese terms match as written
     (Chinese has no spaces). Longer terms win over terms they contain."""
-    by_text = {}
-    for term in terms:
-        key = term.zh if lang == "zh" else term.en.lower()
-        by_text[key] = term.def_zh if lang == "zh" else term.def_en
-    if not by_text:
+    by_text, pattern = _term_matcher(tuple(terms), lang)
+    if pattern is None:
         return html
-    alternatives = "|".join(re.escape(k) for k in sorted(by_text, key=len, reverse=True))
-    pattern = re.compile(alternatives if lang == "zh" else rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I if lang != "zh" else 0)
     used: set[str] = set()
     out: list[str] = []
     skip_depth = 0
