@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 SITE   := site
+OFFLINE_SITE := site-offline
+OFFLINE_ZIP  := dist/healthwise-osh-offline.zip
 
 # Material's end-of-life notice on every build; real warnings still show.
 export NO_MKDOCS_2_WARNING := 1
@@ -20,6 +22,7 @@ help:
 	@echo "make build   - strict build of the static site into $(SITE)/"
 	@echo "make test    - every test: lint, build, link check, unit and browser tests"
 	@echo "make lint    - content checks (translation parity and content linters)"
+	@echo "make offline - offline edition of both languages (opens from file://) in $(OFFLINE_ZIP)"
 	@echo "make new PAGE=fact-sheets/my-page - create a page in both languages and add it to the navigation"
 
 $(STAMP): requirements.txt
@@ -53,6 +56,11 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The offline edition: works from file:// (search included), no service worker.
+offline: $(STAMP)
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(OFFLINE_SITE)
+	$(BIN)/python scripts/zip_site.py $(OFFLINE_SITE) $(OFFLINE_ZIP) --exclude '*.map'
+
 test: $(STAMP) browser-deps lint links
 	$(BIN)/python -m pytest -q
 
@@ -62,4 +70,4 @@ lock:
 	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 
 clean:
-	rm -rf $(SITE) .cache .pytest_cache
+	rm -rf $(SITE) $(OFFLINE_SITE) dist .cache .pytest_cache
