@@ -37,8 +37,11 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)
 
-links: build
+# Both builds as readers get them: the site (both languages, 404 and offline pages)
+# and the offline edition.
+links: build offline
 	$(BIN)/python scripts/check_links.py $(SITE)
+	$(BIN)/python scripts/check_links.py $(OFFLINE_SITE)
 
 parity: $(STAMP)
 	$(BIN)/python scripts/check_parity.py
