@@ -100,3 +100,16 @@ def test_axe_reports_no_violations(phone, site_url, path):
     results = Axe().run(page)
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
     assert violations == []
+
+
+def test_tap_targets_are_big_enough_on_a_phone(phone, site_url):
+    page = open_page(phone, site_url + "zh/" + MODULE)
+    page.locator('label.md-header__button[for="__drawer"]').first.click()
+    page.wait_for_timeout(400)
+    sizes = page.evaluate("""() => [...document.querySelectorAll(
+        '.md-nav--primary .md-nav__link, .md-header__button, .hw-checklist a')]
+      .filter(el => el.offsetParent !== null && el.getBoundingClientRect().width > 0)
+      .map(el => [el.textContent.trim().slice(0, 20), Math.round(el.getBoundingClientRect().height)])""")
+    assert sizes, "no tap targets found"
+    small = [s for s in sizes if s[1] < 40]
+    assert small == []
