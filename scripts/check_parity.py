@@ -12,11 +12,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 from hwsite import parity
+from hwsite.files import write_atomically
 from hwsite.source import SourceError, decode_source, parse_source, read_source
 
 PROG = "check_parity"
@@ -138,20 +138,6 @@ def _relative(arg: str, roots: list[str]) -> str:
     return rel
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A stamp is never half-written: write beside the file, then replace it.
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        shutil.copymode(path, temp)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
 def run_stamp(args) -> int:
     en_root, zh_root = Path(args.en), Path(args.zh)
     for root, name in ((en_root, "English"), (zh_root, "Chinese")):
@@ -185,7 +171,7 @@ def run_stamp(args) -> int:
         updates.append((zh_path, version, old, new))
     for zh_path, version, old, new in updates:
         if new != old:
-            _write_atomically(zh_path, new)
+            write_atomically(zh_path, new)
         state = "stamped" if new != old else "already stamped"
         print(f"{zh_path.as_posix()}: {state} translated_from {version}")
     return 0

@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from hwsite.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
+from hwsite.files import write_atomically
 from hwsite.lint_rules import RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, read_page
 from hwsite.source import SourceError
 
@@ -118,20 +117,6 @@ def _collect(paths: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
     return unique, missing
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A fixed file is never half-written: write beside it, then replace it.
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        shutil.copymode(path, temp)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     rules = tuple(r.strip() for r in args.only.split(",") if r.strip())
@@ -165,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                 data = path.read_bytes()
                 new, changes = fix_file_bytes(data, path, name, args.lang)
                 if changes:
-                    _write_atomically(path, new)
+                    write_atomically(path, new)
                     fixed += [{"file": name, **change.to_dict()} for change in changes]
             page = read_page(path, name, args.lang)
         except SourceError as error:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from hwsite.scaffold import SECTIONS, ScaffoldError, insert_nav, page_text, parse_page
+from hwsite.files import write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
 PROG = "new_page"
@@ -53,19 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, path.stat().st_mode & 0o777)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                 created.append(path)
                 out.write(text)
         if inserted:
-            _write_atomically(config, new_config.encode("utf-8"))
+            write_atomically(config, new_config.encode("utf-8"))
     except OSError as error:
         for path in created:  # all or nothing
             path.unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
 from hwsite import glossary  # noqa: E402
+from hwsite.files import write_atomically  # noqa: E402
 
 MARKER = "<!-- glossary -->"
 
@@ -37,12 +38,9 @@ def on_config(config):
     target = search.config.jieba_dict_user if search else None
     if target:
         path = os.path.join(os.path.dirname(config.config_file_path), target)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         text = glossary.jieba_user_dict(terms)
         if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
-            with open(path + ".tmp", "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(path + ".tmp", path)
+            write_atomically(path, text)
     return config
 
 

@@ -28,6 +28,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
 from hwsite import offline  # noqa: E402
+from hwsite.files import write_atomically  # noqa: E402
 
 log = get_plugin_logger("offline_app")
 
@@ -98,15 +99,8 @@ def on_template_context(context, template_name, config):
 def on_post_template(output, template_name, config):
     if template_name == TEMPLATE:
         lang = _language(config)
-        _write(Path(config.site_dir, ZH if lang == ZH else "", offline.OFFLINE_DIR, "index.html"), output)
+        write_atomically(Path(config.site_dir, ZH if lang == ZH else "", offline.OFFLINE_DIR, "index.html"), output)
     return output
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def _languages(config) -> list[dict]:
@@ -149,7 +143,7 @@ def on_post_build(config):
             lang="zh-Hans" if language["locale"] == ZH else language["locale"],
             name=language["name"], short_name=SHORT_NAMES.get(language["locale"], language["name"][:12]),
             description=language["description"], depth=1 if folder else 0, theme_color=THEME_COLOR)
-        _write(site / folder / offline.MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        write_atomically(site / folder / offline.MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     search = config.plugins.get("material/search") or config.plugins.get("search")
     search_langs = list(search.config.lang or ["en"]) if search is not None else ["en"]
     shell = offline.shell_urls(site, [lang["folder"] for lang in languages], search_langs)
@@ -161,4 +155,4 @@ def on_post_build(config):
         text = offline.render_service_worker(_sw_source(config), offline.build_id(site), shell)
     except ValueError as error:
         raise PluginError(f"offline_app: {error}") from None
-    _write(site / offline.SW_NAME, text)
+    write_atomically(site / offline.SW_NAME, text)

@@ -15,7 +15,12 @@ import os
 import re
 from copy import deepcopy
 
+import sys
+
 from mkdocs.plugins import event_priority, get_plugin_logger
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
+from hwsite.files import write_atomically  # noqa: E402
 
 log = get_plugin_logger("per_language_outputs")
 
@@ -56,14 +61,6 @@ def split_sitemap(xml: str, site_url: str, prefix: str = ZH + "/") -> tuple[str,
     return head + "".join(default_urls) + tail, head + "".join(prefixed_urls) + tail
 
 
-def _write(path: str, text: str) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def on_template_context(context, template_name, config):
     """The i18n plugin points the language switcher at the last rendered page; on
     the 404 page it must point at each language's home page."""
@@ -77,7 +74,7 @@ def on_post_template(output: str, template_name: str, config):
     """The Chinese pass renders 404.html too: file it under zh/, keep the English one."""
     if template_name != "404.html" or _current_language(config) != ZH:
         return output
-    _write(os.path.join(config.site_dir, ZH, "404.html"), output)
+    write_atomically(os.path.join(config.site_dir, ZH, "404.html"), output)
     english = os.path.join(config.site_dir, "404.html")
     if os.path.exists(english):
         with open(english, encoding="utf-8") as handle:
@@ -98,17 +95,17 @@ def on_post_build(config):
         english, chinese = split_search_index(data)
         for path, part in ((index_path, english), (os.path.join(site, ZH, "search", "search_index.json"), chinese)):
             text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
-            _write(path, text)
+            write_atomically(path, text)
             # mkdocs names the plugin "material/offline" in config.plugins
             offline = config.plugins.get("material/offline") or config.plugins.get("offline")
             if offline is not None and offline.config.enabled:
-                _write(path[: -len(".json")] + ".js", "var __index = " + text)
+                write_atomically(path[: -len(".json")] + ".js", "var __index = " + text)
     sitemap_path = os.path.join(site, "sitemap.xml")
     if os.path.exists(sitemap_path) and config.site_url:
         with open(sitemap_path, encoding="utf-8") as handle:
             english_map, chinese_map = split_sitemap(handle.read(), config.site_url)
-        _write(sitemap_path, english_map)
-        _write(os.path.join(site, ZH, "sitemap.xml"), chinese_map)
+        write_atomically(sitemap_path, english_map)
+        write_atomically(os.path.join(site, ZH, "sitemap.xml"), chinese_map)
         for stale in (sitemap_path + ".gz", os.path.join(site, ZH, "sitemap.xml.gz")):
             if os.path.exists(stale):
                 os.remove(stale)

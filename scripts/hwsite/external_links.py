@@ -9,11 +9,9 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
-import os
 import re
 import socket
 import ssl
-import tempfile
 import threading
 import time
 import urllib.error
@@ -23,6 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from hwsite.files import write_atomically
 
 USER_AGENT = "healthwise-link-checker/1.0 (+static site CI; polite, cached)"
 # Transient failures (timeouts, 5xx, 429) are kept at most this long so a flaky host does
@@ -284,17 +284,8 @@ def load_cache(path: Path) -> dict[str, dict]:
 
 def save_cache(path: Path, entries: dict[str, dict]) -> None:
     """Write atomically so an interrupted run never leaves half a cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"version": 1, "urls": entries}, fh, ensure_ascii=False, indent=0,
-                      sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, json.dumps({"version": 1, "urls": entries}, ensure_ascii=False,
+                                      indent=0, sort_keys=True))
 
 
 def _fresh(entry: dict, now: float, ttl_hours: float) -> UrlResult | None:
