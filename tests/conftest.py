@@ -122,6 +122,16 @@ def site_url(real_site):
     server.shutdown()
 
 
+def open_page(context, url):
+    """A new page of the context at url (loaded until the network is idle) that
+    records every request it makes in page.hw_requests."""
+    page = context.new_page()
+    page.hw_requests = []
+    page.on("request", lambda request: page.hw_requests.append(request.url))
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
 @pytest.fixture(scope="session")
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")

@@ -7,15 +7,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from conftest import open_page
+
 MODULE = "modules/03-biological-hazards/"
-
-
-def open_page(context, url):
-    page = context.new_page()
-    page.hw_requests = []
-    page.on("request", lambda request: page.hw_requests.append(request.url))
-    page.goto(url, wait_until="networkidle")
-    return page
 
 
 def off_origin(page, site_url):

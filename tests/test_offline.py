@@ -20,7 +20,7 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, GitHubPagesHandler, run_mkdocs_build, serve_directory
+from conftest import ROOT, GitHubPagesHandler, run_mkdocs_build, serve_directory, open_page
 from hwsite import offline, reading
 
 MODULE = "modules/03-biological-hazards/"
@@ -297,14 +297,6 @@ def local_url(real_site):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-def open_page(context, url):
-    page = context.new_page()
-    page.hw_requests = []
-    page.on("request", lambda request: page.hw_requests.append(request.url))
-    page.goto(url, wait_until="networkidle")
-    return page
 
 
 def wait_until_kept(page):

@@ -15,7 +15,7 @@ import pytest
 import segno
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, build_fixture_site
+from conftest import ROOT, build_fixture_site, open_page
 from hwsite import source, trainer_links as tl
 
 SITE = "https://healthwise-osh.github.io/"
@@ -392,14 +392,6 @@ def test_trainers_page_is_in_the_nav_of_both_languages(real_site):
 
 
 # ---------------------------------------------------------------- browser
-
-def open_page(context, url):
-    page = context.new_page()
-    page.hw_requests = []
-    page.on("request", lambda request: page.hw_requests.append(request.url))
-    page.goto(url, wait_until="networkidle")
-    return page
-
 
 @pytest.fixture
 def clipboard_phone(browser):
