@@ -83,17 +83,36 @@ def test_unknown_chinese_url_gets_the_chinese_404(phone, site_url):
     assert page.locator("h1").first.inner_text() == "Page not found"
 
 
-@pytest.mark.parametrize("path", ["", "zh/", MODULE, "zh/" + MODULE, "no-such-page/", "zh/no-such-page/"])
-def test_axe_reports_no_violations(phone, site_url, path):
+AXE_PAGES = ["", MODULE, "fact-sheets/safety-in-figures/", "glossary/", "no-such-page/", "search"]
+
+
+def axe_violations(page) -> list:
     from axe_playwright_python.sync_playwright import Axe
 
-    page = phone.new_page()
-    page.goto(site_url + path, wait_until="networkidle")
-    if path.startswith("zh/no-such"):
-        page.locator("h1").filter(has_text="页面未找到").wait_for(timeout=10000)
     results = Axe().run(page)
-    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
-    assert violations == []
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("width", [360, 1280], ids=["phone", "desktop"])
+@pytest.mark.parametrize("lang", ["", "zh/"], ids=["en", "zh"])
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_axe_reports_no_violations(browser, site_url, lang, path, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        if path == "search":  # the search dialog open with results
+            page.goto(site_url + lang, wait_until="networkidle")
+            page.locator('label.md-header__button[for="__search"]:visible, .md-search__input:visible').first.click()
+            page.locator(".md-search__input").fill("手卫生" if lang else "hand hygiene")
+            page.locator(".md-search__input").press("End")
+            page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+        else:
+            page.goto(site_url + lang + path, wait_until="networkidle")
+            if path == "no-such-page/" and lang:
+                page.locator("h1").filter(has_text="页面未找到").wait_for(timeout=10000)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
 
 
 def test_tap_targets_are_big_enough_on_a_phone(phone, site_url):
