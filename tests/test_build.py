@@ -120,6 +120,8 @@ def test_sitemaps_are_split_and_hreflang_is_absolute(fixture_site):
     assert "<loc>https://example.org/a/</loc>" in en_map and "<loc>https://example.org/zh/" not in en_map
     assert "<loc>https://example.org/zh/a/</loc>" in zh_map and "<loc>https://example.org/a/</loc>" not in zh_map
     assert 'hreflang="en" href="https://example.org/a/"' in zh_map
+    robots = (fixture_site / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://example.org/sitemap.xml\n" in robots and "Sitemap: https://example.org/zh/sitemap.xml\n" in robots
     alternates = {l.attributes["hreflang"]: l.attributes["href"] for l in html(fixture_site / "zh/a/index.html").css('link[rel="alternate"][hreflang]')}
     assert alternates == {"en": "https://example.org/a/", "zh-Hans": "https://example.org/zh/a/", "x-default": "https://example.org/a/"}
 

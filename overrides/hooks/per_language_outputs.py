@@ -61,6 +61,11 @@ def split_sitemap(xml: str, site_url: str, prefix: str = ZH + "/") -> tuple[str,
     return head + "".join(default_urls) + tail, head + "".join(prefixed_urls) + tail
 
 
+def robots_txt(site_url: str) -> str:
+    root = site_url.rstrip("/") + "/"
+    return f"User-agent: *\nAllow: /\n\nSitemap: {root}sitemap.xml\nSitemap: {root}{ZH}/sitemap.xml\n"
+
+
 def on_template_context(context, template_name, config):
     """The i18n plugin points the language switcher at the last rendered page; on
     the 404 page it must point at each language's home page."""
@@ -109,3 +114,6 @@ def on_post_build(config):
         for stale in (sitemap_path + ".gz", os.path.join(site, ZH, "sitemap.xml.gz")):
             if os.path.exists(stale):
                 os.remove(stale)
+        # Crawlers find both languages' sitemaps here (each lists its pages with
+        # hreflang alternates); the root one must stay English for instant navigation.
+        write_atomically(os.path.join(site, "robots.txt"), robots_txt(config.site_url))
