@@ -74,3 +74,11 @@ lock:
 
 clean:
 	rm -rf $(SITE) $(OFFLINE_SITE) dist .cache .pytest_cache
+
+# Benchmarks (about 30 minutes on 2 cores): build cost against plain Material +
+# static-i18n, live reload, link checker against peers (installed into the git-ignored
+# bench/tools/), checkers, and what readers download. Writes bench/REPORT.md and
+# bench/results.json. `$(BIN)/python scripts/bench.py --quick` for a short trial run.
+.PHONY: bench
+bench: $(STAMP) browser-deps
+	$(BIN)/python scripts/bench.py

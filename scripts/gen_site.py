@@ -27,14 +27,15 @@ what is written into TARGET:
   docs/, docs_zh/   N Markdown pages each, the same relative paths: a home page,
                     modules/index.md (the theme's 404 page links to modules/), groups
                     (hazards/index.md, ...) of up to 8 sections (hazards/sNN-topic/
-                    index.md) of about 40 pages each, and in the first
-                    section a page with a Chinese file name (术语.md) whose headings carry
-                    Chinese ids ({#手卫生}). Every page has front matter (title,
-                    description, last_reviewed, sources; Chinese pages a current
-                    translated_from stamp), headings with explicit ASCII ids identical
-                    in both languages, links to other pages' anchors, a table, an
-                    admonition, a section image (x.svg / x.zh.svg) and external links.
-                    Chinese text is varied sentences from a vocabulary of OSH terms.
+                    index.md) of about 40 pages each, and in the first section a page
+                    with a Chinese file name (术语.md) that keeps Chinese anchors
+                    (<span id="手卫生">) other pages link to. Every page has front
+                    matter (title, description, last_reviewed, sources; Chinese pages a
+                    current translated_from stamp), headings with explicit ASCII ids
+                    identical in both languages, links to other pages' anchors, a table,
+                    an admonition, a section image (x.svg / x.zh.svg) and an external
+                    link. Chinese text is varied sentences from a vocabulary of OSH terms
+                    (the glossary's preferred terms).
   mkdocs.yml        the repository's mkdocs.yml with custom_dir and hooks made absolute
                     (this project's overrides and hooks, as tests/conftest.py does) and
                     the nav dropped (automatic nav).
@@ -42,7 +43,7 @@ what is written into TARGET:
                     logo, favicon and jieba_dict_user: Material + static-i18n only. It
                     builds plain_docs/, a tree of symlinks to docs/ plus zh -> ../docs_zh,
                     the i18n plugin's own folder layout, so no project code is involved.
-  pages.json        the page list (path, title, explicit ids) for tools that plant links.
+  pages.json        the page list (path, kind, titles, anchors) for tools that plant links.
 
 The output is deterministic for a given --pages and --seed.
 
@@ -73,7 +74,7 @@ TOPICS = [
     ("chemical-safety", "Chemical safety", "化学品安全"),
     ("waste-handling", "Healthcare waste", "医疗废物处理"),
     ("radiation", "Radiation protection", "放射防护"),
-    ("ppe", "Personal protective equipment", "个人防护装备"),
+    ("ppe", "Personal protective equipment", "个人防护用品"),
     ("vaccination", "Vaccination of staff", "医务人员疫苗接种"),
     ("mental-health", "Stress and mental health", "压力与心理健康"),
     ("ventilation", "Ventilation", "通风"),
@@ -89,7 +90,7 @@ ZH_PLACES = ["在病房", "在手术室", "在检验科", "在急诊科", "在�
              "在发热门诊", "在每次交接班时", "在治疗室", "在供应室", "在夜班期间", "在门诊大厅"]
 ZH_VERBS = ["检查", "报告", "登记", "更换", "清点", "评估", "讨论", "改进", "记录", "演练",
             "培训", "核对", "分类", "消毒", "维护"]
-ZH_OBJECTS = ["锐器盒", "个人防护装备", "针刺伤", "职业暴露", "手卫生设施", "通风系统",
+ZH_OBJECTS = ["锐器盒", "个人防护用品", "针刺伤", "职业暴露", "手卫生设施", "通风系统",
               "化学品清单", "医疗废物", "安全型注射器", "排班表", "急救箱", "防护口罩",
               "检查表", "隔离衣", "洗眼器", "搬运设备", "暴露后预防", "疫苗接种记录"]
 ZH_HAZARDS = ["锐器伤", "血源性病原体", "结核病传播", "肌肉骨骼损伤", "工作场所暴力",
@@ -136,9 +137,10 @@ EN_TEMPLATES = [
 ]
 EN_WHEN = ["every week", "before each shift", "once a month", "after every incident", "at handover"]
 
-# Headings with Chinese ids on the Chinese-named page: the same ids in both languages.
+# The Chinese-named page's sections: ASCII heading ids plus Chinese anchors (<span id>),
+# the same in both languages; other pages link to the Chinese anchors.
 TERM_HEADINGS = [("手卫生", "Hand hygiene"), ("针刺伤", "Needlestick injuries"),
-                 ("职业暴露", "Occupational exposure"), ("个人防护装备", "Personal protective equipment")]
+                 ("职业暴露", "Occupational exposure"), ("个人防护用品", "Personal protective equipment")]
 
 GROUPS = [("hazards", "Hazards", "危害"), ("people", "People at work", "工作中的人"),
           ("workplace", "The workplace", "工作场所"), ("management", "Management", "管理"),
@@ -243,7 +245,7 @@ def plan_pages(n: int, seed: int) -> list[Page]:
         for j in range(per_section[s]):
             if s == 0 and j == 0:
                 pages.append(Page(f"{folder}/{TERM_PAGE}", "terms", "Key terms", "关键术语",
-                                  [hid for hid, _ in TERM_HEADINGS], s, group=g))
+                                  [term for term, _ in TERM_HEADINGS], s, group=g))
                 continue
             number += 1
             rng = random.Random(f"{seed}:title:{number}")
@@ -340,10 +342,17 @@ def content_body(page: Page, lang: str, pages: list[Page], struct: random.Random
 def terms_body(page: Page, lang: str, text: random.Random) -> str:
     zh = lang == "zh"
     out = [f"# {page.title_zh if zh else page.title_en}\n\n", paragraph(text, lang, 2), "\n\n"]
-    for hid, en in TERM_HEADINGS:
-        out.append(_heading(lang, en, hid, hid))
+    for term, en in TERM_HEADINGS:
+        out.append(_heading(lang, en, term, _ascii_id(en)))
+        # A Chinese anchor kept for old links (heading ids themselves are ASCII here):
+        # the built site gets raw and percent-encoded Chinese fragments to resolve.
+        out.append(f'<span id="{term}"></span>\n\n')
         out += [paragraph(text, lang, 3), "\n\n"]
     return "".join(out)
+
+
+def _ascii_id(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def section_body(page: Page, lang: str, pages: list[Page], text: random.Random) -> str:

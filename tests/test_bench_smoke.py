@@ -1,0 +1,93 @@
+"""Smoke test of the benchmark's site generator (scripts/gen_site.py): a 5-page site is a
+valid bilingual tree. No timing here: scripts/bench.py measures, tests only check shape."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT
+
+GEN = [sys.executable, str(ROOT / "scripts" / "gen_site.py")]
+HEADING = re.compile(r"^#{1,6} .*?\{#([^}\s]+)\}\s*$", re.M)
+SPAN_ID = re.compile(r'<span id="([^"]+)"></span>')
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _front_matter(text: str) -> dict:
+    assert text.startswith("---\n")
+    return yaml.safe_load(text.split("---\n", 2)[1])
+
+
+class _AnyTag(yaml.SafeLoader):
+    """mkdocs.yml uses !ENV and !!python/object tags: read them as plain values."""
+
+
+_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def test_five_pages_make_a_valid_bilingual_tree(tmp_path):
+    target = tmp_path / "site"
+    result = subprocess.run([*GEN, str(target), "--pages", "5"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+
+    en = sorted(p.relative_to(target / "docs").as_posix() for p in (target / "docs").rglob("*.md"))
+    zh = sorted(p.relative_to(target / "docs_zh").as_posix() for p in (target / "docs_zh").rglob("*.md"))
+    assert len(en) == 5 and en == zh
+    assert "index.md" in en and "modules/index.md" in en  # the theme's 404 page links to modules/
+    assert any(rel.endswith("术语.md") for rel in en)
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from hwsite import parity
+
+    for rel in en:
+        en_text = (target / "docs" / rel).read_text(encoding="utf-8")
+        zh_text = (target / "docs_zh" / rel).read_text(encoding="utf-8")
+        en_meta, zh_meta = _front_matter(en_text), _front_matter(zh_text)
+        assert en_meta["title"] and zh_meta["title"] and en_meta["title"] != zh_meta["title"]
+        assert en_meta["description"] and zh_meta["description"]
+        assert zh_meta["translated_from"] == parity.english_version(en_text)
+        en_ids, zh_ids = HEADING.findall(en_text), HEADING.findall(zh_text)
+        assert en_ids and en_ids == zh_ids, rel
+        assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in en_ids)  # ASCII heading ids
+        assert SPAN_ID.findall(en_text) == SPAN_ID.findall(zh_text)
+        assert re.search(r"[\u4e00-\u9fff]{8}", zh_text), "Chinese body text expected"
+        assert LINK.findall(en_text) == [t.replace(".zh.svg", ".svg") for t in LINK.findall(zh_text)]
+        # every internal link points at a file of the tree, and every anchor at a heading id
+        for target_ref in LINK.findall(en_text):
+            if target_ref.startswith("https://"):
+                continue
+            path, _, anchor = target_ref.partition("#")
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+            assert (target / "docs" / resolved).is_file(), (rel, target_ref)
+            if anchor:
+                text = (target / "docs" / resolved).read_text(encoding="utf-8")
+                assert anchor in HEADING.findall(text) + SPAN_ID.findall(text), (rel, target_ref)
+
+    project = yaml.load((target / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
+    hooks = project["hooks"]
+    assert hooks and all(Path(h).is_absolute() and Path(h).is_file() for h in hooks)
+    assert Path(project["theme"]["custom_dir"]) == ROOT / "overrides"
+    assert "nav" not in project
+    plain = yaml.load((target / "mkdocs.plain.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
+    assert "hooks" not in plain and "custom_dir" not in plain["theme"]
+    assert plain["docs_dir"] == "plain_docs"
+    assert (target / "plain_docs" / "zh" / en[0]).is_file()  # zh -> ../docs_zh
+
+
+def test_generation_is_deterministic_and_refuses_bad_input(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for target in (a, b):
+        assert subprocess.run([*GEN, str(target), "--pages", "6"], capture_output=True, cwd=ROOT).returncode == 0
+    for path in (a / "docs_zh").rglob("*.md"):
+        assert path.read_bytes() == (b / "docs_zh" / path.relative_to(a / "docs_zh")).read_bytes()
+
+    too_few = subprocess.run([*GEN, str(tmp_path / "c"), "--pages", "4"], capture_output=True, text=True, cwd=ROOT)
+    assert too_few.returncode == 2 and "at least 5" in too_few.stderr and "Traceback" not in too_few.stderr
+    exists = subprocess.run([*GEN, str(a), "--pages", "5"], capture_output=True, text=True, cwd=ROOT)
+    assert exists.returncode == 2 and "--force" in exists.stderr
