@@ -10,6 +10,7 @@ or "zh/m3/4/index.html" without directory URLs) unless a name says absolute.
 from __future__ import annotations
 
 import html
+import functools
 import io
 import json
 import posixpath
@@ -167,7 +168,14 @@ def qr_file(url: str) -> str:
 
 def qr_svg(data: str) -> str:
     """A QR code for `data` as a small standalone SVG (no size: CSS or <img> sets it).
-    The SVG's <title> is the encoded text, for tests and assistive technology."""
+    The SVG's <title> is the encoded text, for tests and assistive technology.
+    Encoding is the slowest step of a build (about 25 ms a code), and every build and
+    every live reload asks for the same URLs, so each result is kept per process."""
+    return _qr_svg(data)
+
+
+@functools.lru_cache(maxsize=4096)
+def _qr_svg(data: str) -> str:
     import segno  # only the build needs it
 
     code = segno.make(data, error="m", micro=False)
