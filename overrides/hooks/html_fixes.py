@@ -25,7 +25,7 @@ _ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*"
 # section <nav> it labels has an empty, duplicate name (axe: landmark-unique).
 _SECTION_TOGGLE = re.compile(
     r'(<a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*)([^<]+?)(\s*</span>\s*</a>\s*)'
-    r'(<label class="md-nav__link[^"]*" for="__nav_[\w]+" id="__nav_[\w]+_label")'
+    r'(<label class="md-nav__link[^"]*" for="__nav_[\w]+" id="__nav_[\w]+_label"[^>]*>)'
 )
 _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
@@ -58,7 +58,10 @@ def fix_html(output: str, locale: str, links: str | None) -> str:
     if links is not None:
         output = _ALTERNATE.sub("", output)
         output = output.replace("</title>", "</title>" + links, 1)
-    output = _SECTION_TOGGLE.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + m.group(4) + f' aria-label="{m.group(2).strip()}"', output)
+    # A hidden text name, not aria-label: aria-label is prohibited on <label> (axe 4.10+).
+    output = _SECTION_TOGGLE.sub(
+        lambda m: m.group(1) + m.group(2) + m.group(3) + m.group(4)
+        + f'<span class="md-visually-hidden">{m.group(2).strip()}</span>', output)
     label = SEARCH_LABEL.get(locale, SEARCH_LABEL["en"])
     if _SEARCH_DIALOG in output:
         output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{label}">', 1)
