@@ -1472,8 +1472,13 @@ def _lighthouse(run: Run, server: StaticServer, pages, lighthouse: str) -> dict:
         for cat_id, cat in data.get("categories", {}).items():
             if cat_id == "performance":
                 continue
-            bad = [ref["id"] for ref in cat.get("auditRefs", []) if ref.get("weight")
-                   and (data["audits"].get(ref["id"], {}).get("score") not in (None, 1))]
+            bad = []
+            for ref in cat.get("auditRefs", []):
+                audit = data["audits"].get(ref["id"], {})
+                if ref.get("weight") and audit.get("score") not in (None, 1):
+                    items = (audit.get("details") or {}).get("items") or [{}]
+                    snippet = ((items[0].get("node") or {}).get("snippet") or "")[:140]
+                    bad.append(ref["id"] + (f" on {snippet}" if snippet else ""))
             if bad:
                 failing[cat_id] = bad
         items = data.get("audits", {}).get("network-requests", {}).get("details", {}).get("items", [])
