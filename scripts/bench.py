@@ -1209,18 +1209,20 @@ class _Recorder:
 
     def reset(self) -> None:
         with self.lock:
-            self.requests: list[tuple[str, int, int]] = []
+            self.requests: list[tuple[str, int, int, str]] = []
 
-    def add(self, path: str, status: int, size: int) -> None:
+    def add(self, path: str, status: int, size: int, ctype: str = "") -> None:
         with self.lock:
-            self.requests.append((path, status, size))
+            self.requests.append((path, status, size, ctype))
 
     def snapshot(self) -> dict:
         with self.lock:
             items = list(self.requests)
-        return {"requests": len(items), "bytes": sum(s for _, _, s in items),
-                "not_modified": sum(1 for _, st, _ in items if st == 304),
-                "paths": [p for p, _, _ in items]}
+        # the page-weight budget leaves images out (icons, figures, QR codes)
+        return {"requests": len(items), "bytes": sum(s for _, _, s, _ in items),
+                "bytes_no_images": sum(s for _, _, s, t in items if not t.startswith("image/")),
+                "not_modified": sum(1 for _, st, _, _ in items if st == 304),
+                "paths": [p for p, _, _, _ in items]}
 
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml",
@@ -1299,7 +1301,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         header_bytes = 17 + sum(len(n) + len(v) + 4 for n, v in headers) + 2
         if not head and status != 304:
             self.wfile.write(body)
-        self.recorder.add(self.path, status, header_bytes + (0 if head or status == 304 else len(body)))
+        self.recorder.add(self.path, status, header_bytes + (0 if head or status == 304 else len(body)), ctype or "")
 
 
 class _QuietServer(http.server.ThreadingHTTPServer):
@@ -1405,6 +1407,7 @@ def _transfer(run: Run, server: StaticServer, pages) -> dict:
                     snap = server.recorder.snapshot()
                     views[view] = {"requests_to_server": snap["requests"], "bytes": snap["bytes"],
                                    "bytes_at_load": at_load["bytes"], "requests_at_load": at_load["requests"],
+                                   "bytes_at_load_no_images": at_load["bytes_no_images"],
                                    "not_modified_304": snap["not_modified"], "requests_issued": len(issued),
                                    "paths": snap["paths"]}
                 context.close()
@@ -1839,12 +1842,16 @@ def _report_readers(data: dict) -> list[str]:
     if transfer:
         lines += ["*First view, at load*: until the `load` event; *first view, total*: until the network is idle, "
                   "including what the service worker caches for offline use after load.", "",
-                  "| page | first view, at load | requests | first view, total | requests | second view | requests | "
-                  "reload | requests (304) | third-party requests |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+                  "*Budget*: the first view of a module page at load, images excluded, at most 100 KB.", "",
+                  "| page | first view, at load | images excluded | requests | first view, total | requests | second view | "
+                  "requests | reload | requests (304) | third-party requests |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for label, t in transfer.items():
             f, s, r = t["first"], t["second"], t["reload"]
-            lines.append(f"| {label} (`{t['url_path']}`) | {f['bytes_at_load'] / 1024:.1f} KB | {f['requests_at_load']} | "
+            no_images = f.get("bytes_at_load_no_images")
+            shown = "–" if no_images is None else f"{no_images / 1024:.1f} KB" + (
+                "" if "module" not in label else (" (met)" if no_images <= 100 * 1024 else " (**over**)"))
+            lines.append(f"| {label} (`{t['url_path']}`) | {f['bytes_at_load'] / 1024:.1f} KB | {shown} | {f['requests_at_load']} | "
                          f"{f['bytes'] / 1024:.1f} KB | {f['requests_to_server']} | "
                          f"{s['bytes'] / 1024:.1f} KB | {s['requests_to_server']} | {r['bytes'] / 1024:.1f} KB | "
                          f"{r['requests_to_server']} ({r['not_modified_304']}) | {len(t['third_party_requests'])} |")

@@ -46,6 +46,8 @@ def test_language_switch_after_instant_navigation(phone, site_url):
 def test_search_finds_pages_in_the_readers_language(phone, site_url, lang, query, prefix):
     page = open_page(phone, site_url + lang)
     assert not any("search_index.json" in u for u in page.hw_requests), "index fetched before search was opened"
+    # nor the search worker and its lunr files (request-guards.html starts it on first use)
+    assert not any("/workers/search." in u or "/lunr/" in u for u in page.hw_requests), "search worker loaded early"
     page.locator('label.md-header__button[for="__search"]').first.click()
     page.locator(".md-search__input").fill(query)
     results = page.locator(".md-search-result__item")
@@ -57,6 +59,7 @@ def test_search_finds_pages_in_the_readers_language(phone, site_url, lang, query
         assert all(urlparse(h).path.startswith("/zh/") for h in hrefs)
     indexes = [urlparse(u).path for u in page.hw_requests if "search_index.json" in u]
     assert indexes == [f"/{lang}search/search_index.json"]
+    assert sum("/workers/search." in u for u in page.hw_requests) == 1
     assert off_origin(page, site_url) == []
 
 

@@ -225,3 +225,28 @@ def test_outdated_banner_only_on_outdated_chinese_page(tmp_path):
     assert rows["a.md"] == "已翻译" and rows["c.md"] == "译文过时" and rows["b.md"] == "尚未翻译"
     rows = {tr.css("td")[0].text(): tr.css("td")[1].text() for tr in html(site / "about/index.html").css("table")[1].css("tbody tr")}
     assert rows["c.md"] == "Outdated" and rows["b.md"] == "Not yet translated"
+
+
+def test_own_scripts_and_styles_are_served_minified_and_vendored_files_untouched(real_site):
+    assets = ROOT / "overrides" / "assets"
+    for rel in ("javascripts/trainer-tools.js", "javascripts/site.js", "javascripts/hw-offline.js",
+                "stylesheets/site.css", "stylesheets/print.css"):
+        source = (assets / rel).read_text(encoding="utf-8")
+        built = (real_site / "assets" / rel).read_text(encoding="utf-8")
+        assert source.lstrip().startswith("/*") and not built.startswith("/*"), rel  # comments gone
+        assert len(built) < 0.8 * len(source), rel
+    # still the same program: the strings the pages rely on survive
+    assert "hw-copylink" in (real_site / "assets/javascripts/trainer-tools.js").read_text(encoding="utf-8")
+    assert "--hw-link-icon" in (real_site / "assets/stylesheets/site.css").read_text(encoding="utf-8")
+    vendored = "javascripts/iframe-worker-1.0.4.js"
+    assert (real_site / "assets" / vendored).read_bytes() == (assets / vendored).read_bytes()
+
+
+def test_pages_load_one_render_blocking_stylesheet_of_ours_and_print_styles_wait(real_site):
+    doc = LexborHTMLParser((real_site / "modules/03-biological-hazards/index.html").read_text(encoding="utf-8"))
+    sheets = [(link.attributes["href"], link.attributes.get("media")) for link in doc.css('link[rel="stylesheet"]')]
+    blocking = [href for href, media in sheets if media in (None, "", "all", "screen")]
+    assert [h.rsplit("/", 1)[-1] for h in blocking if "main." not in h] == ["site.css"]
+    assert [media for href, media in sheets if href.endswith("print.css")] == ["print"]
+    # headings carry their controls from the server: no title attributes for Material to turn into tooltips
+    assert doc.css("h2 .hw-copylink") and not doc.css(".md-content h1 [title], .md-content h2 [title], .md-content h3 [title]")

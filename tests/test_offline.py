@@ -428,7 +428,7 @@ def test_a_new_deploy_replaces_the_cache_cleanly(phone, deployed, tmp_path):
         ".git", ".venv", "site", "site-offline", "dist", ".cache", ".pytest_cache", ".hypothesis",
         "__pycache__", "bench", "node_modules"))
     css = project / "overrides/assets/stylesheets/site.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\n/* deploy-2 */\n", encoding="utf-8")
+    css.write_text(css.read_text(encoding="utf-8") + "\n.hw-deploy-2 { color: #000; }\n", encoding="utf-8")
     result = run_mkdocs_build(project / "mkdocs.yml", served)
     assert result.returncode == 0, result.stderr[-3000:]
     new_id = BUILD_ID.search((served / "sw.js").read_text(encoding="utf-8")).group(1)

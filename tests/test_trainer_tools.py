@@ -221,15 +221,33 @@ def test_insert_after_heading():
     assert tl.insert_after_heading(page, "missing", "<i>QR</i>") == page
 
 
+def test_heading_controls_name_permalinks_and_add_copy_buttons_to_h2_and_h3_only():
+    page = ('<h1 id="t">Module <em>3</em><a class="headerlink" href="#t" title="Link to this section">&para;</a></h1>'
+            '<h2 id="a-b">A &amp; “B”<a class="headerlink" href="#a-b">&para;</a></h2>'
+            '<h3 class="x" id="checkpoint-1">C<abbr title="t">1</abbr></h3><h4 id="d">D<a class="headerlink" href="#d">¶</a></h4>'
+            '<h2>No id</h2>')
+    out = tl.heading_controls(page, "Copy “{title}”", "Link here")
+    doc = LexborHTMLParser(out)
+    assert [b.attributes["data-hw-anchor"] for b in doc.css("button.hw-copylink")] == ["a-b", "checkpoint-1"]
+    assert doc.css_first("#a-b button").attributes["aria-label"] == "Copy “A & “B””"
+    assert doc.css_first("#checkpoint-1 button").attributes["aria-label"] == "Copy “C1”"
+    assert [a.attributes.get("aria-label") for a in doc.css("a.headerlink")] == ["Link here"] * 3
+    assert 'title="Link to this section"' not in out and "<abbr title=\"t\">" in out
+    # the button comes before the permalink, which stays last; running twice changes nothing
+    assert doc.css_first("#a-b").html.index("hw-copylink") < doc.css_first("#a-b").html.index("headerlink")
+    assert tl.heading_controls(out, "Copy “{title}”", "Link here") == out
+    assert "<h2>No id</h2>" in out
+
+
 def test_page_data_json_has_only_the_browser_strings_and_is_script_safe():
-    strings = {"tt.copy": "Copy “{title}”", "tt.copied": "复制了", "tt.present.next": "</script>", "tt.list.short": "x",
+    strings = {"heading.copy": "Copy “{title}”", "tt.copy.failed": "Copy:", "tt.copied": "复制了", "tt.present.next": "</script>", "tt.list.short": "x",
                "tt.share": "Share", "notfound.title": "x"}
     text = tl.page_data_json(strings, SITE, {"modules/03-bio/": "m3/"})
     assert "</script>" not in text and "\\u003c/script\\u003e" in text
     assert "复制了" in text  # not \\u-escaped: smaller Chinese pages
     import json
     data = json.loads(text)
-    assert data == {"s": {"copy": "Copy “{title}”", "copied": "复制了", "present.next": "</script>"},
+    assert data == {"s": {"copy.failed": "Copy:", "copied": "复制了", "present.next": "</script>"},
                     "site": SITE, "modules": {"modules/03-bio/": "m3/"}}
 
 
@@ -237,8 +255,8 @@ def test_ui_strings_exist_in_both_languages_with_the_same_placeholders():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "overrides")))
     config = SimpleNamespace(theme={"language": "en"})
     table = env.get_template("partials/hw-strings.html").make_module({"config": config}).hw_strings
-    en = {k: v for k, v in table["en"].items() if k.startswith("tt.")}
-    zh = {k: v for k, v in table["zh"].items() if k.startswith("tt.")}
+    en = {k: v for k, v in table["en"].items() if k.startswith(("tt.", "heading."))}
+    zh = {k: v for k, v in table["zh"].items() if k.startswith(("tt.", "heading."))}
     assert set(en) == set(zh) and len(en) >= 20
     for key in en:
         assert sorted(re.findall(r"\{\w+\}", en[key])) == sorted(re.findall(r"\{\w+\}", zh[key])), key

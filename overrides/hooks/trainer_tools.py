@@ -6,6 +6,8 @@
 - QR codes (segno, SVG files in assets/qr/) of those short links and of fact-sheet pages.
 - page.meta.hw_share: what partials/hw-share.html needs for the share panel, the
   present view and the printed first page.
+- Every page: a copy-link button in each h2/h3 with an id (trainer-tools.js does the copying)
+  and a name in the page's language on each heading's permalink.
 - Module pages: each checkpoint section wrapped so print keeps it together, and the
   checklist's own QR code under its heading for the printed checklist.
 - Where a page says <!-- short-links -->, the list of every short link of its language.
@@ -124,13 +126,14 @@ def _print_qr(page, qr: str, url: str, label: str, alt: str) -> str:
 
 
 def on_page_content(content, page, config, files):
+    strings = _strings(config)
+    content = tl.heading_controls(content, strings["heading.copy"], strings["heading.permalink"])
     links = page.meta.get("hw_short_links")
     if not links:
         return content
     content = tl.wrap_checkpoints(content)
     checklist = (page.meta.get("hw_share") or {}).get("checklist")
     if checklist:
-        strings = _strings(config)
         content = tl.insert_after_heading(content, tl.CHECKLIST_ID, _print_qr(
             page, checklist["qr"], checklist["url"], strings["tt.print.checklist"], strings["tt.qr.alt"]))
     return content

@@ -220,7 +220,7 @@ def redirect_page(link: ShortLink, *, site_url: str, html_lang: str, site_name: 
 
 
 # UI strings the browser script needs (the rest are written into the HTML at build time).
-_JS_STRINGS = ("tt.copy", "tt.copied", "tt.qr.", "tt.present.")
+_JS_STRINGS = ("tt.copy.failed", "tt.copied", "tt.qr.", "tt.present.")
 
 
 def page_data_json(strings: Mapping[str, str], site_url: str, modules: Mapping[str, str]) -> str:
@@ -319,3 +319,40 @@ def insert_after_heading(content: str, heading_id: str, snippet: str) -> str:
     if not match:
         return content
     return content[:match.end()] + snippet + content[match.end():]
+
+
+_HEADING = re.compile(r'<h([1-6])\b([^>]*)\bid="([^"]+)"([^>]*)>(.*?)</h\1>', re.S)
+_HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>')
+
+
+def heading_text(inner_html: str) -> str:
+    """The words of a heading's rendered HTML: tags, the permalink sign and extra spaces gone."""
+    inner = _HEADERLINK.split(inner_html, 1)[0]
+    text = html.unescape(re.sub(r"<[^>]+>", "", inner))
+    return re.sub(r"\s+", " ", text).replace("¶", "").strip()
+
+
+def heading_controls(content: str, copy_label: str, link_label: str) -> str:
+    """Every heading with an id: its permalink (toc's headerlink) gets a name in the page's
+    language (link_label, e.g. 'Link to this section'), and each h2 and h3 a copy-link button before
+    the permalink (copy_label; trainer-tools.js copies the section's URL). Done at build time so
+    a heading never moves when the script runs. No title attributes: Material mounts a tooltip
+    for every element with a title, a cost paid on each page load (see bench/REPORT.md)."""
+    def controls(match: re.Match) -> str:
+        level, before, anchor, after, inner = match.groups()
+        if 'class="hw-copylink"' in inner:
+            return match.group(0)
+        title = heading_text(inner)
+        found = _HEADERLINK.search(inner)
+        named = ""
+        if found:
+            tag = re.sub(r'\s(?:title|aria-label)="[^"]*"', "", found.group(0))
+            named = tag[:-1] + f' aria-label="{html.escape(link_label, quote=True)}">'
+        button = ""
+        if level in "23":
+            name = html.escape(copy_label.replace("{title}", title), quote=True)
+            button = (f'<button type="button" class="hw-copylink" aria-label="{name}" '
+                      f'data-hw-anchor="{anchor}"></button>')  # the icon: site.css
+        inner = inner[:found.start()] + button + named + inner[found.end():] if found else inner + button
+        return f'<h{level}{before}id="{anchor}"{after}>{inner}</h{level}>'
+    return _HEADING.sub(controls, content)

@@ -160,8 +160,14 @@
     }
   }
 
-  if (document.readyState === "complete") register();
-  else window.addEventListener("load", register);
+  /* After load, when the page is idle: registering (and the worker's first precaching)
+     then never lengthens the tasks that make the page ready to use. */
+  function registerWhenIdle() {
+    if (window.requestIdleCallback) window.requestIdleCallback(register, { timeout: 3000 });
+    else setTimeout(register, 200);
+  }
+  if (document.readyState === "complete") registerWhenIdle();
+  else window.addEventListener("load", registerWhenIdle);
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(onPage);

@@ -1,12 +1,10 @@
-/* Trainer tools in the browser: a copy-link button by every h2/h3 with an id, the Share
+/* Trainer tools in the browser: the copy-link buttons by every h2/h3 with an id (put in the
+   HTML at build time by overrides/hooks/trainer_tools.py), the Share
    panel, the present view (one checkpoint at a time, over the page's own DOM) and print
    helpers. Strings and data come from <template id="hw-tt"> (partials/hw-share.html), in
    the page's language. Set up again on every page of Material's instant navigation. */
 (function () {
   "use strict";
-  var ICON = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M3.9 12c0-1.71 1.39-3.1 ' +
-    "3.1-3.1h4V7H7a5 5 0 0 0 0 10h4v-1.9H7c-1.71 0-3.1-1.39-3.1-3.1M8 13h8v-2H8zm9-6h-4v1.9h4c1.71 0 3.1 1.39 " +
-    '3.1 3.1s-1.39 3.1-3.1 3.1h-4V17h4a5 5 0 0 0 0-10"/></svg>';
   var CHECKPOINT = /^checkpoint-(\d+)$/;
   var page = { data: null, present: null };
 
@@ -83,20 +81,6 @@
 
   function sectionUrl(id) {
     return location.href.split("#")[0].split("?")[0] + "#" + id;
-  }
-
-  function addCopyButtons(s) {
-    document.querySelectorAll(".md-content article h2[id], .md-content article h3[id]").forEach(function (heading) {
-      if (heading.querySelector(".hw-copylink")) return;
-      var button = document.createElement("button"), label = format(s.copy, { title: headingText(heading) });
-      button.type = "button";
-      button.className = "hw-copylink";
-      button.setAttribute("aria-label", label);
-      button.title = label;
-      button.setAttribute("data-hw-anchor", heading.id);
-      button.innerHTML = ICON;
-      heading.insertBefore(button, heading.querySelector(".headerlink"));
-    });
   }
 
   /* ------------------------------------------------------------ share panel */
@@ -339,7 +323,6 @@
     page.data = readData();
     if (!page.data) return;
     toastBox();
-    addCopyButtons(page.data.s);
     var share = document.querySelector("[data-hw-share]");
     if (share) share.hidden = false;
     annotateLinks(page.data);
