@@ -129,3 +129,27 @@ def test_tap_targets_are_big_enough_on_a_phone(phone, site_url):
     assert sizes, "no tap targets found"
     small = [s for s in sizes if s[1] < 40]
     assert small == []
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+def test_a_tapped_glossary_term_shows_its_definition_on_screen(phone, site_url, lang):
+    page = open_page(phone, site_url + lang + MODULE)
+    # nothing is set up per term at load (Material's content.tooltips would mount one each)
+    assert page.locator(".md-tooltip2").count() == 0 and page.locator(".hw-term-tip").count() == 0
+    term = page.locator(".md-content abbr[title]").nth(2)
+    definition = term.get_attribute("title")
+    term.scroll_into_view_if_needed()
+    term.tap()
+    tip = page.locator(".hw-term-tip")
+    tip.wait_for(state="visible", timeout=5000)
+    assert tip.inner_text() == definition
+    box, width = tip.bounding_box(), page.evaluate("document.documentElement.clientWidth")
+    term_box = term.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= width  # inside a 360 px screen
+    assert term_box["y"] + term_box["height"] <= box["y"] <= term_box["y"] + term_box["height"] + 20  # under the term
+    page.keyboard.press("Escape")
+    tip.wait_for(state="hidden", timeout=5000)
+    # keyboard: the next term gets its own definition
+    page.locator(".md-content abbr[title]").nth(3).focus()
+    tip.wait_for(state="visible", timeout=5000)
+    assert tip.inner_text() == page.locator(".md-content abbr[title]").nth(3).get_attribute("title")

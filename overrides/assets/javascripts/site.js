@@ -1,4 +1,5 @@
-/* Behaviour added to every page, re-run on instant navigation (Material's document$). */
+/* Behaviour added to every page, re-run on instant navigation (Material's document$):
+   table wrappers reachable by keyboard, and glossary definitions on tap or focus. */
 (function () {
   "use strict";
   var zh = document.documentElement.lang.indexOf("zh") === 0;
@@ -25,7 +26,56 @@
     });
   }
 
-  function onPage() { labelScrollWrappers(document); }
+  /* Glossary terms (<abbr title tabindex="0">, overrides/hooks/glossary.py): a tap, a click
+     or keyboard focus shows the definition in a box under the term; Escape, or focus
+     elsewhere, hides it. One set of listeners for the whole page and nothing done per term
+     at load: Material's content.tooltips mounted a tooltip for every term on every page
+     load, most of a module page's blocking time (bench/REPORT.md). The box is only a visual
+     aid (aria-hidden): screen readers already read the title as the term's description;
+     on a desktop, hovering shows the title as the browser's own tooltip. */
+  var tip = null, tipFor = null;
+
+  function hideTerm() {
+    if (tip) tip.hidden = true;
+    tipFor = null;
+  }
+
+  function showTerm(term) {
+    var text = term.getAttribute("title"), root = document.documentElement;
+    if (!text) return;
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.className = "hw-term-tip";
+      tip.setAttribute("aria-hidden", "true");
+      document.body.appendChild(tip);
+    }
+    tip.textContent = text;
+    tip.hidden = false;
+    tipFor = term;
+    var box = term.getBoundingClientRect(), page = root.clientWidth;
+    tip.style.maxWidth = Math.min(320, page - 16) + "px";
+    var left = Math.min(box.left, page - 8 - tip.offsetWidth);
+    tip.style.left = Math.max(8, left) + window.scrollX + "px";
+    tip.style.top = box.bottom + window.scrollY + 6 + "px";
+  }
+
+  document.addEventListener("focusin", function (event) {
+    var term = event.target.closest && event.target.closest(".md-content abbr[title]");
+    if (term) showTerm(term);
+    else hideTerm();
+  });
+  document.addEventListener("focusout", function (event) {
+    if (event.target === tipFor && !(event.relatedTarget && event.relatedTarget.closest &&
+                                      event.relatedTarget.closest(".md-content abbr[title]"))) hideTerm();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && tipFor) hideTerm();
+  });
+
+  function onPage() {
+    hideTerm();
+    labelScrollWrappers(document);
+  }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(onPage);
