@@ -702,3 +702,18 @@ def test_bracket_pairs_nest_skip_escapes_and_stop_at_blank_lines():
     assert pairs == {0: 14, 3: 5, 25: 27}
     # unclosed brackets (a page of '[') pair with nothing and do not rescan the page
     assert _bracket_pairs("[" * 5000) == {}
+
+
+def test_cached_config_is_read_once_per_version_of_the_file(tmp_path):
+    path = tmp_path / "parity.yml"
+    path.write_text("english_only:\n  - news/*.md\n", encoding="utf-8")
+    first = parity.load_config_cached(path)
+    assert parity.load_config_cached(path) is first and first.is_english_only("news/a.md")
+    path.write_text("english_only:\n  - events/*.md\n", encoding="utf-8")
+    os.utime(path, ns=(1, 2_000_000_000))  # a new version even within the clock's resolution
+    second = parity.load_config_cached(path)
+    assert second is not first and second.is_english_only("events/a.md") and not second.is_english_only("news/a.md")
+    path.write_text("english_only: [\n", encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        parity.load_config_cached(path)
+    assert "parity.yml" in str(error.value)

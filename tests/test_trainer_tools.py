@@ -182,6 +182,19 @@ def test_qr_svg_encodes_exactly_the_url():
     assert svg_matrix(svg) != qr_matrix(url.replace("/4/", "/5/"))
 
 
+def test_qr_codes_are_kept_on_disk_between_builds(tmp_path, monkeypatch):
+    monkeypatch.setattr(tl, "QR_CACHE", tmp_path / "qr")
+    url = "https://example.org/m9/cache-test/"
+    tl._qr_svg.cache_clear()
+    svg = tl.qr_svg(url)
+    kept = list((tmp_path / "qr").glob("*.svg"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == svg
+    kept[0].write_text(svg.replace("<title>", "<title>from disk: "), encoding="utf-8")
+    tl._qr_svg.cache_clear()  # a new build process
+    assert "from disk: " in tl.qr_svg(url)
+    tl._qr_svg.cache_clear()
+
+
 def test_short_links_markdown_lists_each_module_with_checked_target_links():
     links = (tl.short_links_for_page({"module": 3, "title": "Module 3: Bio | hazards"}, MODULE_HEADINGS, "modules/03-bio/")
              + tl.short_links_for_page({"module": 1, "title": "Module 1"}, [heading(3, "Checkpoint 1", "checkpoint-1")], "modules/01-x/"))

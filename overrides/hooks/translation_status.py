@@ -94,7 +94,7 @@ def on_page_markdown(markdown, page, config, files):
     en_root, zh_root = _roots(config)
     rel = _rel(page)
     try:
-        settings = parity.load_config()
+        settings = parity.load_config_cached()
         if lang == ZH and os.path.exists(os.path.join(en_root, rel)):
             page.meta["hw_translation_status"] = parity.page_status(en_root, zh_root, rel, settings)
         if MARKER in markdown:

@@ -8,8 +8,10 @@ banners and the status page. Policy and settings: scripts/data/parity.yml.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -117,6 +119,22 @@ def severity_of(kind: str, strict: bool = False) -> str:
 _CONFIG_KEYS = ("english_only", "required", "paired", "equal", "same_length")
 
 
+def load_config_cached(path: str | Path | None = None) -> ParityConfig:
+    """load_config(), parsed once per version of the file: the build asks on every page,
+    and `mkdocs serve` must still see an edited parity.yml. Callers must not change it."""
+    path = Path(path) if path is not None else CONFIG_FILE
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return load_config(path)  # raises SourceError naming the file
+    return _load_config_versioned(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_config_versioned(path: str, mtime_ns: int, size: int) -> ParityConfig:
+    return load_config(path)
+
+
 def load_config(path: str | Path | None = None) -> ParityConfig:
     """Read parity.yml (default: scripts/data/parity.yml). Raises SourceError naming
     the file and line for malformed YAML, unknown keys or values that are not lists."""
@@ -128,7 +146,7 @@ def load_config(path: str | Path | None = None) -> ParityConfig:
         raise SourceError(name, None, f"cannot read parity config: {error.strerror or error}") from None
     text = md.decode_source(data, name)[0]
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         line, problem = md.yaml_error_position(error)
         raise SourceError(name, line, f"malformed YAML: {problem}") from None

@@ -9,14 +9,18 @@ or "zh/m3/4/index.html" without directory URLs) unless a name says absolute.
 
 from __future__ import annotations
 
-import html
 import functools
+import hashlib
+import html
 import io
 import json
 import posixpath
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Mapping
+
+from .files import write_atomically
 
 CHECKPOINT_ID = re.compile(r"checkpoint-([1-9][0-9]*)")
 CHECKLIST_ID = "checklist"
@@ -170,19 +174,34 @@ def qr_svg(data: str) -> str:
     """A QR code for `data` as a small standalone SVG (no size: CSS or <img> sets it).
     The SVG's <title> is the encoded text, for tests and assistive technology.
     Encoding is the slowest step of a build (about 25 ms a code), and every build and
-    every live reload asks for the same URLs, so each result is kept per process."""
+    every live reload asks for the same URLs, so each result is kept per process and on
+    disk in the git-ignored .cache/qr/ (keyed by segno's version and the text)."""
     return _qr_svg(data)
+
+
+QR_CACHE = Path(__file__).resolve().parents[2] / ".cache" / "qr"
 
 
 @functools.lru_cache(maxsize=4096)
 def _qr_svg(data: str) -> str:
     import segno  # only the build needs it
 
+    key = hashlib.sha256(f"{segno.__version__}|m|4|{data}".encode("utf-8")).hexdigest()[:32]
+    cached = QR_CACHE / f"{key}.svg"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
     code = segno.make(data, error="m", micro=False)
     buffer = io.BytesIO()
     code.save(buffer, kind="svg", xmldecl=False, svgns=True, title=data, svgclass=None,
               lineclass=None, omitsize=True, border=4, dark="#000", light="#fff", nl=False)
-    return buffer.getvalue().decode("utf-8")
+    svg = buffer.getvalue().decode("utf-8")
+    try:
+        write_atomically(cached, svg)
+    except OSError:
+        pass  # a read-only checkout still builds, only slower
+    return svg
 
 
 def redirect_page(link: ShortLink, *, site_url: str, html_lang: str, site_name: str, text: str,
