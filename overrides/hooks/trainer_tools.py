@@ -39,10 +39,19 @@ def _language(config) -> tuple[str, str]:
     return current, ("" if current == default else current + "/")
 
 
+STRINGS_FILE = os.path.join(os.path.dirname(__file__), "..", "partials", "hw-strings.html")
+_strings_cache: dict[tuple, dict] = {}
+
+
 def _strings(config, env=None) -> dict:
-    """This language's row of partials/hw-strings.html, so Python and templates share one table."""
-    env = env or config.theme.get_env()
-    return env.get_template("partials/hw-strings.html").make_module({"config": config}).hw
+    """This language's row of partials/hw-strings.html, so Python and templates share one table.
+    Read once per language and version of the file: every page asks, and a theme environment
+    costs tens of milliseconds to create."""
+    key = (config.theme["language"], os.stat(STRINGS_FILE).st_mtime_ns)
+    if key not in _strings_cache:
+        env = env or config.theme.get_env()
+        _strings_cache[key] = dict(env.get_template("partials/hw-strings.html").make_module({"config": config}).hw)
+    return _strings_cache[key]
 
 
 def _source_name(page, config) -> str:
