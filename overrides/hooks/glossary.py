@@ -5,7 +5,7 @@
 - the glossary page body of each language, appended where glossary.md says
   <!-- glossary -->;
 - definitions of glossary terms in every other page: the first occurrence of each
-  term gets <abbr title>, which Material shows as a tooltip (content.tooltips).
+  term gets <abbr title tabindex="0">; site.js shows the definition on tap or focus.
 The logic lives in scripts/hwsite/glossary.py, shared with the linters and tests.
 """
 
