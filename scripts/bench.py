@@ -1512,6 +1512,41 @@ LH_METRICS = {"first-contentful-paint": "FCP ms", "largest-contentful-paint": "L
               "total-blocking-time": "TBT ms", "cumulative-layout-shift": "CLS", "speed-index": "Speed Index ms",
               "interactive": "TTI ms", "total-byte-weight": "bytes"}
 
+# Lighthouse's default 4x CPU slowdown is calibrated for a host in its "high-end desktop"
+# bracket, benchmarkIndex 1500-2000 (lighthouse docs/throttling.md, "Calibrating the CPU
+# slowdown"): 4x then lands in the mid-tier mobile bracket. This machine's benchmarkIndex
+# moves between ~750 and ~1700 within minutes (other tenants of the host), so a run taken
+# while it is slow emulates a phone about twice slower than Lighthouse intends, and
+# Lighthouse itself warns about the host's CPU under 1000. The settings stay the default;
+# a run measured below the bracket is repeated, up to LH_TRIES times, and every run is
+# reported: the budget is read off the runs on reference hardware, the median of all runs
+# is shown beside it.
+LH_REFERENCE_INDEX = 1500
+LH_TRIES = 4
+
+
+def lighthouse_summary(results: list[dict]) -> dict:
+    """Medians of a page's Lighthouse runs: over the runs on reference hardware when there
+    are any (else over all, flagged), and over all runs."""
+    good = [x for x in results if "scores" in x]
+    if not good:
+        return {"error": results[-1].get("error") if results else "no run"}
+    reference = [g for g in good if (g.get("benchmark_index") or 0) >= LH_REFERENCE_INDEX]
+    chosen = reference or good
+
+    def medians(rows, field):
+        return {k: _round(median([g[field].get(k) for g in rows]), 1) for k in rows[0][field]}
+
+    return {
+        "runs": len(good), "reference_runs": len(reference), "on_reference_hardware": bool(reference),
+        "benchmark_index": [g.get("benchmark_index") for g in good],
+        "scores_median": medians(chosen, "scores"), "metrics_median": medians(chosen, "metrics"),
+        "all_runs_scores_median": medians(good, "scores"), "all_runs_metrics_median": medians(good, "metrics"),
+        "failing_audits": sorted({f"{cat}: {a}" for g in good for cat, ids in g.get("failing", {}).items() for a in ids}),
+        "lighthouse": good[0]["lighthouse"], "form_factor": good[0]["form_factor"],
+        "throttling": good[0]["throttling"], "cpu_slowdown": good[0].get("cpu_slowdown"),
+    }
+
 
 def _lighthouse(run: Run, server: StaticServer, pages, lighthouse: str) -> dict:
     scratch = run.work / "lighthouse"
@@ -1551,10 +1586,13 @@ def _lighthouse(run: Run, server: StaticServer, pages, lighthouse: str) -> dict:
         items = data.get("audits", {}).get("network-requests", {}).get("details", {}).get("items", [])
         metrics["requests"] = len(items)
         metrics["third-party requests"] = sum(1 for i in items if not _is_local(i.get("url", "")))
+        settings = data.get("configSettings", {})
         return sample, {"scores": scores, "metrics": metrics, "failing": failing,
                         "lighthouse": data.get("lighthouseVersion"),
-                        "form_factor": data.get("configSettings", {}).get("formFactor"),
-                        "throttling": data.get("configSettings", {}).get("throttlingMethod")}
+                        "form_factor": settings.get("formFactor"),
+                        "throttling": settings.get("throttlingMethod"),
+                        "cpu_slowdown": (settings.get("throttling") or {}).get("cpuSlowdownMultiplier"),
+                        "benchmark_index": (data.get("environment") or {}).get("benchmarkIndex")}
 
     contenders = {label: functools.partial(one, label, path) for label, path, _ in pages}
     runs = {label: [] for label in contenders}
@@ -1562,25 +1600,15 @@ def _lighthouse(run: Run, server: StaticServer, pages, lighthouse: str) -> dict:
         names = list(contenders)
         k = r % len(names)
         for label in names[k:] + names[:k]:
-            sample, result = contenders[label]()
-            runs[label].append(result)
-            run.log(f"    lighthouse round {r + 1}/{run.rounds} {label}: "
-                    + (str(result.get("scores")) if "scores" in result else result.get("error", "?")))
-    out = {}
-    for label, results in runs.items():
-        good = [x for x in results if "scores" in x]
-        if not good:
-            out[label] = {"error": results[-1].get("error") if results else "no run"}
-            continue
-        out[label] = {
-            "runs": len(good),
-            "scores_median": {k: median([g["scores"].get(k) for g in good]) for k in good[0]["scores"]},
-            "metrics_median": {k: _round(median([g["metrics"].get(k) for g in good]), 1) for k in good[0]["metrics"]},
-            "failing_audits": sorted({f"{cat}: {a}" for g in good for cat, ids in g.get("failing", {}).items() for a in ids}),
-            "lighthouse": good[0]["lighthouse"], "form_factor": good[0]["form_factor"],
-            "throttling": good[0]["throttling"],
-        }
-    return out
+            for attempt in range(1, LH_TRIES + 1):
+                sample, result = contenders[label]()
+                runs[label].append(result)
+                index = result.get("benchmark_index")
+                run.log(f"    lighthouse round {r + 1}/{run.rounds} {label} (try {attempt}, benchmarkIndex "
+                        f"{index}): " + (str(result.get("scores")) if "scores" in result else result.get("error", "?")))
+                if "scores" not in result or (index or 0) >= LH_REFERENCE_INDEX or not run.budget.fits(60):
+                    break
+    return {label: lighthouse_summary(results) for label, results in runs.items()}
 
 
 # ====================================================================== report
@@ -1859,24 +1887,37 @@ def _report_readers(data: dict) -> list[str]:
         lines += ["", "Third-party requests (must be zero): " + (", ".join(third) if third else "none") + ".", ""]
     lh = data.get("lighthouse", {})
     if lh and "error" not in lh:
-        first = next(iter(lh.values()))
+        first = next((v for v in lh.values() if "error" not in v), {})
+        slowdown = first.get("cpu_slowdown")
         lines += [f"Lighthouse {first.get('lighthouse', '')} ({first.get('form_factor', '')}, "
-                  f"{first.get('throttling', '')} throttling), median of the runs:", "",
-                  "| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS | Speed Index | bytes | requests | runs |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  f"{first.get('throttling', '')} throttling, default settings"
+                  + (f", CPU slowdown {slowdown:g}x" if slowdown else "") + "), median of the runs on reference "
+                  f"hardware: Lighthouse's 4x slowdown is calibrated for a host with benchmarkIndex "
+                  f"{LH_REFERENCE_INDEX}-2000 (its docs/throttling.md); this machine's index moves between runs, so a "
+                  f"run below {LH_REFERENCE_INDEX} is repeated, up to {LH_TRIES} times a round. The last column is the "
+                  "median performance over every run, slow host or not. Budget: performance at least 98 on every page.", "",
+                  "| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS | Speed Index | bytes | "
+                  "requests | runs (reference) | benchmarkIndex of the runs | performance, all runs |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for label, v in lh.items():
             if "error" in v:
-                lines.append(f"| {label} | did not run: {v['error'][:200]} |||||||||||| 0 |")
+                lines.append(f"| {label} | did not run: {v['error'][:200]} |||||||||||||| 0 |")
                 continue
             sc, mt = v["scores_median"], v["metrics_median"]
 
             def ms(key):
                 return "–" if mt.get(key) is None else f"{mt[key]:.0f} ms"
 
-            lines.append(f"| {label} | {sc.get('performance')} | {sc.get('accessibility')} | {sc.get('best-practices')} | "
+            perf = sc.get("performance")
+            mark = "" if perf is None else (" (met)" if perf >= 98 else " (**below**)")
+            if not v.get("on_reference_hardware", True):
+                mark += " (no run on reference hardware)"
+            indexes = ", ".join("–" if x is None else f"{x:.0f}" for x in v.get("benchmark_index", []))
+            lines.append(f"| {label} | {perf}{mark} | {sc.get('accessibility')} | {sc.get('best-practices')} | "
                          f"{sc.get('seo')} | {ms('FCP ms')} | {ms('LCP ms')} | {ms('TBT ms')} | "
                          f"{mt.get('CLS')} | {ms('Speed Index ms')} | {(mt.get('bytes') or 0) / 1024:.0f} KB | "
-                         f"{mt.get('requests')} | {v['runs']} |")
+                         f"{mt.get('requests')} | {v['runs']} ({v.get('reference_runs', v['runs'])}) | {indexes} | "
+                         f"{(v.get('all_runs_scores_median') or sc).get('performance')} |")
         lines.append("")
         failing = sorted({a for v in lh.values() if "error" not in v for a in v.get("failing_audits", [])})
         if failing:

@@ -91,3 +91,28 @@ def test_generation_is_deterministic_and_refuses_bad_input(tmp_path):
     assert too_few.returncode == 2 and "at least 5" in too_few.stderr and "Traceback" not in too_few.stderr
     exists = subprocess.run([*GEN, str(a), "--pages", "5"], capture_output=True, text=True, cwd=ROOT)
     assert exists.returncode == 2 and "--force" in exists.stderr
+
+
+def _lh_run(performance, index, tbt):
+    return {"scores": {"performance": performance, "accessibility": 100}, "metrics": {"TBT ms": tbt},
+            "benchmark_index": index, "lighthouse": "12.8.2", "form_factor": "mobile",
+            "throttling": "simulate", "cpu_slowdown": 4}
+
+
+def test_lighthouse_medians_come_from_runs_on_reference_hardware():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench
+
+    slow, fast = bench.LH_REFERENCE_INDEX - 700, bench.LH_REFERENCE_INDEX + 100
+    runs = [_lh_run(80, slow, 600), _lh_run(99, fast, 90), _lh_run(97, fast, 150), _lh_run(82, slow, 500),
+            {"error": "exit 1"}]
+    summary = bench.lighthouse_summary(runs)
+    assert summary["runs"] == 4 and summary["reference_runs"] == 2 and summary["on_reference_hardware"]
+    assert summary["scores_median"]["performance"] == 98
+    assert summary["metrics_median"]["TBT ms"] == 120
+    assert summary["all_runs_scores_median"]["performance"] == 89.5
+    assert summary["benchmark_index"] == [slow, fast, fast, slow]
+    # no run on reference hardware: medians over all runs, and the report says so
+    only_slow = bench.lighthouse_summary([_lh_run(80, slow, 600), _lh_run(84, slow, 400)])
+    assert not only_slow["on_reference_hardware"] and only_slow["scores_median"]["performance"] == 82
+    assert bench.lighthouse_summary([{"error": "exit 1"}]) == {"error": "exit 1"}

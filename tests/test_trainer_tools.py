@@ -648,6 +648,8 @@ def test_print_hides_the_chrome_and_shows_the_qr_code(desktop, site_url, path):
         assert page.locator("#checklist").evaluate("n => getComputedStyle(n).breakBefore") == "page"
         assert page.locator("#checklist + .hw-print-qr img").is_visible()
         # links to other modules print their short link; links within the page print nothing
+        # (worked out when the page is idle, or on beforeprint)
+        page.wait_for_selector('.md-content a[data-hw-print-url$="m1/"]', state="attached")
         assert page.locator('.md-content a[data-hw-print-url$="m1/"]').count() >= 1
         assert page.locator('.hw-checklist a[data-hw-print-url=""]').count() == 8
     family = page.locator("article.md-typeset").evaluate("n => getComputedStyle(n).fontFamily")

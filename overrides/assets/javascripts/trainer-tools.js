@@ -133,7 +133,16 @@
     });
   }
 
-  function loadPrintImages() {
+  /* The printed link targets are only needed on paper: worked out when the page is idle
+     (not in the tasks that make it ready to use), and again just before printing. */
+  function annotateLater(data) {
+    var run = function () { if (page.data === data) annotateLinks(data); };
+    if (window.requestIdleCallback) window.requestIdleCallback(run, { timeout: 2000 });
+    else setTimeout(run, 200);
+  }
+
+  function beforePrint() {
+    if (page.data) annotateLinks(page.data);
     document.querySelectorAll(".hw-print-only img[loading=lazy]").forEach(function (img) { img.loading = "eager"; });
   }
 
@@ -325,7 +334,7 @@
     toastBox();
     var share = document.querySelector("[data-hw-share]");
     if (share) share.hidden = false;
-    annotateLinks(page.data);
+    annotateLater(page.data);
     presentFromUrl();
   }
 
@@ -333,7 +342,7 @@
   document.addEventListener("keydown", onShareKey);
   window.addEventListener("keydown", onKey, true);  // capture: before Material's shortcuts
   window.addEventListener("hashchange", function () { if (!page.present && page.data) presentFromUrl(); });
-  window.addEventListener("beforeprint", loadPrintImages);
+  window.addEventListener("beforeprint", beforePrint);
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(setup);
   } else {
