@@ -1908,6 +1908,7 @@ def _report_readers(data: dict) -> list[str]:
             def ms(key):
                 return "–" if mt.get(key) is None else f"{mt[key]:.0f} ms"
 
+            sc = {k: int(x) if isinstance(x, float) and x.is_integer() else x for k, x in sc.items()}
             perf = sc.get("performance")
             mark = "" if perf is None else (" (met)" if perf >= 98 else " (**below**)")
             if not v.get("on_reference_hardware", True):
@@ -1916,7 +1917,7 @@ def _report_readers(data: dict) -> list[str]:
             lines.append(f"| {label} | {perf}{mark} | {sc.get('accessibility')} | {sc.get('best-practices')} | "
                          f"{sc.get('seo')} | {ms('FCP ms')} | {ms('LCP ms')} | {ms('TBT ms')} | "
                          f"{mt.get('CLS')} | {ms('Speed Index ms')} | {(mt.get('bytes') or 0) / 1024:.0f} KB | "
-                         f"{mt.get('requests')} | {v['runs']} ({v.get('reference_runs', v['runs'])}) | {indexes} | "
+                         f"{mt.get('requests', 0):.0f} | {v['runs']} ({v.get('reference_runs', v['runs'])}) | {indexes} | "
                          f"{(v.get('all_runs_scores_median') or sc).get('performance')} |")
         lines.append("")
         failing = sorted({a for v in lh.values() if "error" not in v for a in v.get("failing_audits", [])})

@@ -1,7 +1,9 @@
-"""Writing files so that no reader or build ever sees half of one."""
+"""Writing files so that no reader or build ever sees half of one, and reading a data
+file once per version of it."""
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -26,3 +28,23 @@ def write_atomically(path: str | Path, data: bytes | str) -> None:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def parsed_once_per_version(load):
+    """Wrap load(path) so each version of a file (its mtime and size) is parsed once: a
+    build asks for the same data file on every page, and `mkdocs serve` must still see it
+    edited. A file that cannot be stat'ed goes to load() uncached, to raise its own error
+    naming the file. Callers must not change what they get back."""
+    @functools.lru_cache(maxsize=4)
+    def versioned(path: str, mtime_ns: int, size: int):
+        return load(path)
+
+    @functools.wraps(load)
+    def cached(path):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return load(path)
+        return versioned(str(path), stat.st_mtime_ns, stat.st_size)
+
+    return cached

@@ -7,13 +7,14 @@ import this module; nothing else parses the glossary file.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from hwsite.files import parsed_once_per_version
 
 GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "data" / "glossary.yml"
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -119,16 +120,10 @@ def load_glossary(path: Path | str = GLOSSARY_FILE) -> list[Term]:
 def load_glossary_cached(path: Path | str = GLOSSARY_FILE) -> list[Term]:
     """load_glossary(), parsed once per version of the file: a build asks for the terms
     on every page, and `mkdocs serve` must still see an edited glossary."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return load_glossary(path)  # raises GlossaryError naming the file
-    return list(_load_versioned(str(path), stat.st_mtime_ns, stat.st_size))
+    return list(_glossary_per_version(path))
 
 
-@lru_cache(maxsize=4)
-def _load_versioned(path: str, mtime_ns: int, size: int) -> tuple[Term, ...]:
-    return tuple(load_glossary(path))
+_glossary_per_version = parsed_once_per_version(lambda path: tuple(load_glossary(path)))
 
 
 def text_line_of_byte(data: bytes, offset: int) -> int:

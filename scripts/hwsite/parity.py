@@ -8,10 +8,8 @@ banners and the status page. Policy and settings: scripts/data/parity.yml.
 from __future__ import annotations
 
 import fnmatch
-import functools
 import hashlib
 import json
-import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from urllib.parse import unquote
 import yaml
 
 from hwsite import source as md
+from hwsite.files import parsed_once_per_version
 from hwsite.source import Source, SourceError
 
 CONFIG_FILE = Path(__file__).resolve().parent.parent / "data" / "parity.yml"
@@ -120,19 +119,9 @@ _CONFIG_KEYS = ("english_only", "required", "paired", "equal", "same_length")
 
 
 def load_config_cached(path: str | Path | None = None) -> ParityConfig:
-    """load_config(), parsed once per version of the file: the build asks on every page,
-    and `mkdocs serve` must still see an edited parity.yml. Callers must not change it."""
-    path = Path(path) if path is not None else CONFIG_FILE
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return load_config(path)  # raises SourceError naming the file
-    return _load_config_versioned(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=4)
-def _load_config_versioned(path: str, mtime_ns: int, size: int) -> ParityConfig:
-    return load_config(path)
+    """load_config(), parsed once per version of the file (the build asks on every page).
+    Callers must not change it."""
+    return _config_per_version(Path(path) if path is not None else CONFIG_FILE)
 
 
 def load_config(path: str | Path | None = None) -> ParityConfig:
@@ -521,3 +510,6 @@ def page_status(en_root: str | Path, zh_root: str | Path, rel_path: str,
         return ENGLISH_ONLY if config.is_english_only(rel_path) else MISSING
     en, zh = md.read_source(en_path), md.read_source(zh_path)
     return version_status(rel_path, en, zh)[0].status
+
+
+_config_per_version = parsed_once_per_version(load_config)
