@@ -603,3 +603,33 @@ def test_cache_expiry_and_corruption(tmp_path):
     assert external_links._fresh(gone, now, 24) is not None
     assert external_links._fresh(flaky, now, 24) is None  # transient: kept at most an hour
     assert external_links._fresh(ok, now, 1) is None
+
+
+def _most_similar_by_brute_force(query, candidates, cutoff=0.6):
+    """The rule _most_similar_path implements, without its pruning: character ratio plus
+    segment ratio, the first candidate with the best score wins."""
+    import difflib
+
+    best, best_score = None, -1.0
+    for cand in candidates:
+        ratio = difflib.SequenceMatcher(None, cand, query).ratio()
+        if ratio < cutoff:
+            continue
+        score = ratio + difflib.SequenceMatcher(None, cand.split("/"), query.split("/")).ratio()
+        if score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+def test_did_you_mean_pruning_picks_what_scoring_every_candidate_picks():
+    import random
+
+    rng = random.Random(7)
+    words = ["ppe", "sharps", "lifting", "shift", "zh", "modules", "m3", "checklist", "a", "b"]
+    for _ in range(300):
+        paths = sorted({"/".join(rng.choice(words) for _ in range(rng.randint(1, 4))) + rng.choice(["/", ".html", ""])
+                        for _ in range(rng.randint(1, 40))})
+        query = "/".join(rng.choice(words) for _ in range(rng.randint(1, 4))) + "/"
+        assert links._most_similar_path(query, paths) == _most_similar_by_brute_force(query, paths), (query, paths)
+    # equal scores: the first candidate wins, as before the pruning
+    assert links._most_similar_path("a/x/", ["a/b/", "a/c/"]) == "a/b/"
