@@ -250,3 +250,21 @@ def test_pages_load_one_render_blocking_stylesheet_of_ours_and_print_styles_wait
     assert [media for href, media in sheets if href.endswith("print.css")] == ["print"]
     # headings carry their controls from the server: no title attributes for Material to turn into tooltips
     assert doc.css("h2 .hw-copylink") and not doc.css(".md-content h1 [title], .md-content h2 [title], .md-content h3 [title]")
+
+
+def test_section_toggles_get_the_section_title_as_a_hidden_name():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("html_fixes", ROOT / "overrides" / "hooks" / "html_fixes.py")
+    html_fixes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(html_fixes)
+    section = ('<a href="../modules/" class="md-nav__link">\n  <span class="md-ellipsis">\n    Modules\n  </span>\n</a>\n'
+               '<label class="md-nav__link " for="__nav_2" id="__nav_2_label" tabindex="0">')
+    plain = '<label class="md-nav__link" for="__nav_3" id="__nav_3_label" tabindex="0">'
+    link_then_text = ('<a href="x/" class="md-nav__link"><span class="md-ellipsis">X</span></a> text '
+                      '<label class="md-nav__link" for="__nav_4" id="__nav_4_label">')
+    out = html_fixes.name_section_toggles(section + "<p>between</p>" + plain + link_then_text)
+    assert out == (section + '<span class="md-visually-hidden">Modules</span><p>between</p>' + plain + link_then_text)
+    page = "<html>" + section + "<main>" + section.replace("Modules", "指南").replace("__nav_2", "__nav_5") + "</main>"
+    assert html_fixes.name_section_toggles(page).count('md-visually-hidden">') == 2
+    assert '<span class="md-visually-hidden">指南</span>' in html_fixes.name_section_toggles(page)

@@ -30,12 +30,13 @@ def write_atomically(path: str | Path, data: bytes | str) -> None:
         raise
 
 
-def parsed_once_per_version(load):
+def parsed_once_per_version(load, maxsize: int = 4):
     """Wrap load(path) so each version of a file (its mtime and size) is parsed once: a
-    build asks for the same data file on every page, and `mkdocs serve` must still see it
+    build asks for the same file on every page, and `mkdocs serve` must still see it
     edited. A file that cannot be stat'ed goes to load() uncached, to raise its own error
-    naming the file. Callers must not change what they get back."""
-    @functools.lru_cache(maxsize=4)
+    naming the file. maxsize: how many file versions are kept. Callers must not change
+    what they get back."""
+    @functools.lru_cache(maxsize=maxsize)
     def versioned(path: str, mtime_ns: int, size: int):
         return load(path)
 

@@ -468,8 +468,8 @@ def check_trees(en_root: str | Path, zh_root: str | Path, config: ParityConfig |
     zh_set = set(zh_files)
     en_set = set(en_files)
     for rel in sorted(en_set | zh_set):
-        en = md.read_source(en_root / rel) if rel in en_set else None
-        zh = md.read_source(zh_root / rel) if rel in zh_set else None
+        en = _read_source(en_root / rel) if rel in en_set else None
+        zh = _read_source(zh_root / rel) if rel in zh_set else None
         if en is None:
             pages.append(PageStatus(rel, ORPHAN, None, read_stamp(zh)[0]))
             findings.append(Finding(
@@ -508,8 +508,11 @@ def page_status(en_root: str | Path, zh_root: str | Path, rel_path: str,
         return ORPHAN
     if not has_zh:
         return ENGLISH_ONLY if config.is_english_only(rel_path) else MISSING
-    en, zh = md.read_source(en_path), md.read_source(zh_path)
+    en, zh = _read_source(en_path), _read_source(zh_path)
     return version_status(rel_path, en, zh)[0].status
 
 
 _config_per_version = parsed_once_per_version(load_config)
+# Sources are immutable; a build asks for each page's status and then compares the whole
+# trees once per language, and each of those parsed every page again.
+_read_source = parsed_once_per_version(md.read_source, maxsize=8192)
