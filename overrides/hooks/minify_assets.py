@@ -11,7 +11,6 @@ the web build, `mkdocs serve` and the offline edition all get the same output.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import sys
@@ -20,20 +19,22 @@ import rcssmin
 import rjsmin
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
-from hwsite.files import write_atomically  # noqa: E402
+from hwsite.files import parsed_once_per_version, write_atomically  # noqa: E402
 
 OWN_ASSETS = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "assets"))
 KINDS = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
 VENDORED = re.compile(r"-\d+(?:\.\d+)+\.")  # iframe-worker-1.0.4.js
 
 
-@functools.lru_cache(maxsize=64)
-def _minified(path: str, mtime_ns: int) -> str:
-    """The minified text of one source file, per file version (every language pass of the
-    build and every rebuild of `mkdocs serve` asks again)."""
+def _minify(path: str) -> str:
+    """The minified text of one source file."""
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     return KINDS[os.path.splitext(path)[1]](text).strip() + "\n"
+
+
+# every language pass of the build and every rebuild of `mkdocs serve` asks again
+_minified = parsed_once_per_version(_minify, maxsize=64)
 
 
 def own_sources() -> list[str]:
@@ -51,4 +52,4 @@ def on_post_build(config) -> None:
         source = os.path.join(OWN_ASSETS, rel)
         target = os.path.join(config.site_dir, "assets", rel)
         if os.path.exists(target):
-            write_atomically(target, _minified(source, os.stat(source).st_mtime_ns))
+            write_atomically(target, _minified(source))
