@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 SITE   := site
 OFFLINE_SITE := site-offline
 OFFLINE_ZIP  := dist/healthwise-osh-offline.zip
@@ -25,9 +25,12 @@ help:
 	@echo "make offline - offline edition of both languages (opens from file://) in $(OFFLINE_ZIP)"
 	@echo "make new PAGE=fact-sheets/my-page - create a page in both languages and add it to the navigation"
 
-$(STAMP): requirements.txt
+# The hash-pinned dependencies first, then the project itself (the `hwsite` package with the
+# build plugin) as an editable install: no download, no dependency resolution of its own.
+$(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -78,7 +81,7 @@ clean:
 # Benchmarks (about 30 minutes on 2 cores): build cost against plain Material +
 # static-i18n, live reload, link checker against peers (installed into the git-ignored
 # bench/tools/), checkers, and what readers download. Writes bench/REPORT.md and
-# bench/results.json. `$(BIN)/python scripts/bench.py --quick` for a short trial run.
+# bench/results.json. `$(BIN)/python -m bench.bench --quick` for a short trial run.
 .PHONY: bench
 bench: $(STAMP) browser-deps
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m bench.bench

@@ -1,6 +1,6 @@
 /* Service worker of the HealthWISE OSH site (both languages; scope: the site root).
  *
- * overrides/hooks/offline_app.py fills in BUILD_ID (a hash of the built site) and
+ * the hwsite plugin (scripts/hwsite/plugin/plugin.py) fills in BUILD_ID (a hash of the built site) and
  * PRECACHE (the site shell) and writes this file to the site root; it is registered by
  * assets/javascripts/hw-offline.js, never under file:// nor in the offline edition.
  *

@@ -1,21 +1,27 @@
-"""Shared test fixtures: the repo on sys.path, site builds (real and tiny fixture
-sites), a static server that behaves like GitHub Pages, and headless Chromium."""
+"""Shared test fixtures: site builds (the real site once per session, tiny fixture sites,
+all in-process), a static server that behaves like GitHub Pages, and headless Chromium.
+The `hwsite` package is installed (editable) by the Makefile; nothing here edits sys.path."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import io
+import logging
 import os
 import subprocess
 import sys
 import textwrap
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -25,12 +31,43 @@ CHROMIUM_ARGS = [
 ]
 
 
-def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess:
+@dataclass
+class BuildResult:
+    returncode: int  # 0 built, 1 aborted (an error, or a warning under --strict)
+    stderr: str  # every log message of the build, "LEVEL - message" per line
+
+
+def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True) -> BuildResult:
+    """`mkdocs build [--strict]` of one config, in this process: what the command would
+    print is captured from mkdocs' loggers (the hwsite plugin's path rewriting included)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.setLevel(logging.INFO)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    cwd = os.getcwd()
+    try:
+        os.chdir(config.parent)
+        build(load_config(str(config), site_dir=str(site_dir), strict=strict))
+        code = 0
+    except (MkDocsException, SystemExit) as error:
+        stream.write(f"ERROR   -  {error}\n")
+        code = 1
+    finally:
+        os.chdir(cwd)
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return BuildResult(code, stream.getvalue())
+
+
+def run_mkdocs_command(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` as editors run it (a new process: what reaches the terminal)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
            "PYTHONWARNINGS": "ignore:pkg_resources is deprecated:DeprecationWarning"}  # as the Makefile
-    args = [*MKDOCS, "build", "--config-file", str(config), "--site-dir", str(site_dir)]
-    if strict:
-        args.append("--strict")
+    args = [*MKDOCS, "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)]
     return subprocess.run(args, cwd=config.parent, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -52,8 +89,6 @@ theme:
   custom_dir: {root}/overrides
   font: false
   features: [navigation.instant]
-hooks:
-{hooks}
 plugins:
   - search:
       lang: [en, zh]
@@ -67,25 +102,36 @@ plugins:
       languages:
         - {{locale: en, default: true, name: English, build: true}}
         - {{locale: zh, name: 简体中文, build: true}}
+  - hwsite:
+      strings_dirs: [{root}/overrides/strings]
+      glossary: {root}/scripts/data/glossary.yml
+      parity_config: {root}/scripts/data/parity.yml
+      languages:
+        zh: {{html_lang: zh-Hans}}
 markdown_extensions: [attr_list, admonition, tables, toc]
 validation:
   links: {{not_found: warn, anchors: warn, unrecognized_links: warn}}
 """
 
 
-def build_fixture_site(tmp_path: Path, en: dict[str, str], zh: dict[str, str], nav: str = "") -> tuple[Path, subprocess.CompletedProcess]:
-    """Write a tiny bilingual project using the real hooks and overrides, build it."""
+def write_fixture_site(tmp_path: Path, en: dict[str, str], zh: dict[str, str], nav: str = "") -> Path:
+    """Write a tiny bilingual project using the real plugin and overrides; its mkdocs.yml."""
     project = tmp_path / "project"
     for tree, pages in (("docs", en), ("docs_zh", zh)):
         for rel, text in pages.items():
             path = project / tree / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(text), encoding="utf-8")
-    hooks = "\n".join(f"  - {p}" for p in sorted((ROOT / "overrides" / "hooks").glob("*.py")))
-    config = FIXTURE_CONFIG.format(root=ROOT, hooks=hooks) + nav
+    config = FIXTURE_CONFIG.format(root=ROOT) + nav
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    site = project / "site"
-    return site, run_mkdocs_build(project / "mkdocs.yml", site)
+    return project / "mkdocs.yml"
+
+
+def build_fixture_site(tmp_path: Path, en: dict[str, str], zh: dict[str, str], nav: str = "") -> tuple[Path, BuildResult]:
+    """Write a tiny bilingual project using the real plugin and overrides, build it."""
+    config = write_fixture_site(tmp_path, en, zh, nav)
+    site = config.parent / "site"
+    return site, run_mkdocs_build(config, site)
 
 
 class GitHubPagesHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,5 +1,5 @@
-"""Smoke test of the benchmark's site generator (scripts/gen_site.py): a 5-page site is a
-valid bilingual tree. No timing here: scripts/bench.py measures, tests only check shape."""
+"""Smoke test of the benchmark's site generator (bench/gen_site.py): a 5-page site is a
+valid bilingual tree. No timing here: bench/bench.py measures, tests only check shape."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import yaml
 
 from conftest import ROOT
 
-GEN = [sys.executable, str(ROOT / "scripts" / "gen_site.py")]
+GEN = [sys.executable, str(ROOT / "bench" / "gen_site.py")]
 HEADING = re.compile(r"^#{1,6} .*?\{#([^}\s]+)\}\s*$", re.M)
 SPAN_ID = re.compile(r'<span id="([^"]+)"></span>')
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -42,7 +42,6 @@ def test_five_pages_make_a_valid_bilingual_tree(tmp_path):
     assert "index.md" in en and "modules/index.md" in en  # the theme's 404 page links to modules/
     assert any(rel.endswith("术语.md") for rel in en)
 
-    sys.path.insert(0, str(ROOT / "scripts"))
     from hwsite import parity
 
     for rel in en:
@@ -70,12 +69,15 @@ def test_five_pages_make_a_valid_bilingual_tree(tmp_path):
                 assert anchor in HEADING.findall(text) + SPAN_ID.findall(text), (rel, target_ref)
 
     project = yaml.load((target / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
-    hooks = project["hooks"]
-    assert hooks and all(Path(h).is_absolute() and Path(h).is_file() for h in hooks)
+    plugin = next(p["hwsite"] for p in project["plugins"] if isinstance(p, dict) and "hwsite" in p)
+    assert "hooks" not in project
+    data = [*plugin["strings_dirs"], plugin["glossary"], plugin["parity_config"]]
+    assert all(Path(path).is_absolute() and Path(path).exists() for path in data)
     assert Path(project["theme"]["custom_dir"]) == ROOT / "overrides"
     assert "nav" not in project
     plain = yaml.load((target / "mkdocs.plain.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
-    assert "hooks" not in plain and "custom_dir" not in plain["theme"]
+    assert "custom_dir" not in plain["theme"]
+    assert not any(p == "hwsite" or isinstance(p, dict) and "hwsite" in p for p in plain["plugins"])
     assert plain["docs_dir"] == "plain_docs"
     assert (target / "plain_docs" / "zh" / en[0]).is_file()  # zh -> ../docs_zh
 
@@ -100,8 +102,7 @@ def _lh_run(performance, index, tbt):
 
 
 def test_lighthouse_medians_come_from_runs_on_reference_hardware():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import bench
+    from bench import bench  # `python -m pytest` from the repository root, as make test runs it
 
     slow, fast = bench.LH_REFERENCE_INDEX - 700, bench.LH_REFERENCE_INDEX + 100
     runs = [_lh_run(80, slow, 600), _lh_run(99, fast, 90), _lh_run(97, fast, 150), _lh_run(82, slow, 500),

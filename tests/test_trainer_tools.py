@@ -265,13 +265,12 @@ def test_page_data_json_has_only_the_browser_strings_and_is_script_safe():
 
 
 def test_ui_strings_exist_in_both_languages_with_the_same_placeholders():
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "overrides")))
-    config = SimpleNamespace(theme={"language": "en"})
-    table = env.get_template("partials/hw-strings.html").make_module({"config": config}).hw_strings
-    en = {k: v for k, v in table["en"].items() if k.startswith(("tt.", "heading."))}
-    zh = {k: v for k, v in table["zh"].items() if k.startswith(("tt.", "heading."))}
-    assert set(en) == set(zh) and len(en) >= 20
-    for key in en:
+    from hwsite.languages import load_strings
+
+    en = load_strings(str(ROOT / "overrides/strings/en.yml"))
+    zh = load_strings(str(ROOT / "overrides/strings/zh.yml"))
+    assert set(en) == set(zh) and len([k for k in en if k.startswith(("tt.", "heading."))]) >= 20
+    for key in set(en) - {"date.format"}:  # a date pattern picks its own fields
         assert sorted(re.findall(r"\{\w+\}", en[key])) == sorted(re.findall(r"\{\w+\}", zh[key])), key
     assert "{link}" in en["tt.redirect"]
 

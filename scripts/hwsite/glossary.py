@@ -1,7 +1,7 @@
 """The EN-ZH glossary: load and validate scripts/data/glossary.yml, and generate from it
 the glossary page body (per language) and the jieba user dictionary for Chinese search.
 
-The build hook (overrides/hooks/glossary.py), the terminology lint and the tests all
+The build plugin (hwsite.plugin), the terminology lint and the tests all
 import this module; nothing else parses the glossary file.
 """
 
@@ -49,6 +49,8 @@ class Term:
         return "term-" + re.sub(r"[^a-z0-9]+", "-", self.en.lower()).strip("-")
 
 
+# The languages the glossary has columns for (a page in another language gets no definitions).
+LANGUAGES = ("en", "zh")
 REQUIRED = ("en", "zh", "pinyin", "def_en", "def_zh")
 
 

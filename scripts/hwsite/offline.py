@@ -1,6 +1,6 @@
 """Offline reading: the build id, the precached site shell and the web-app manifests.
 
-Used by overrides/hooks/offline_app.py (writes sw.js and the manifests after a build)
+Used by the build plugin, hwsite.plugin (writes sw.js and the manifests after a build)
 and by the tests. The service worker itself is overrides/sw.js.
 """
 

@@ -512,6 +512,27 @@ def page_status(en_root: str | Path, zh_root: str | Path, rel_path: str,
     return version_status(rel_path, en, zh)[0].status
 
 
+
+def tree_statuses(en_root: str | Path, zh_root: str | Path, config: ParityConfig | None = None
+                  ) -> list[PageStatus]:
+    """The translation status of every relative path in either tree, in path order: what
+    the status page and the banners show, without the full comparison check_trees makes."""
+    config = config or ParityConfig()
+    en_root, zh_root = Path(en_root), Path(zh_root)
+    _require_tree(en_root, "English")
+    _require_tree(zh_root, "Chinese")
+    en_set, zh_set = set(markdown_files(en_root)), set(markdown_files(zh_root))
+    pages = []
+    for rel in sorted(en_set | zh_set):
+        if rel not in en_set:
+            pages.append(PageStatus(rel, ORPHAN, None, read_stamp(_read_source(zh_root / rel))[0]))
+        elif rel not in zh_set:
+            en = _read_source(en_root / rel)
+            pages.append(PageStatus(rel, ENGLISH_ONLY if config.is_english_only(rel) else MISSING, source_version(en)))
+        else:
+            pages.append(version_status(rel, _read_source(en_root / rel), _read_source(zh_root / rel))[0])
+    return pages
+
 _config_per_version = parsed_once_per_version(load_config)
 # Sources are immutable; a build asks for each page's status and then compares the whole
 # trees once per language, and each of those parsed every page again.

@@ -16,10 +16,6 @@ HAN_PER_MINUTE = 300
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.\-][A-Za-z0-9\u00c0-\u024f]+)*")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
-
 class _Text(HTMLParser):
     """Visible text of rendered Markdown, without heading permalinks (¶) and scripts."""
 
@@ -78,7 +74,9 @@ def parse_review_date(value) -> dt.date:
     raise ValueError(f"last_reviewed must be a date written YYYY-MM-DD, not {value!r}")
 
 
-def format_date(date: dt.date, lang: str) -> str:
-    if lang == "zh":
-        return f"{date.year}年{date.month}月{date.day}日"
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+def format_date(date: dt.date, pattern: str, month_names: str) -> str:
+    """A date in a language's own pattern (its UI strings `date.format`, with {day},
+    {month}, {month_name} and {year}); month_names: the twelve names, space-separated."""
+    names = month_names.split()
+    return (pattern.replace("{year}", str(date.year)).replace("{month_name}", names[date.month - 1])
+            .replace("{month}", str(date.month)).replace("{day}", str(date.day)))

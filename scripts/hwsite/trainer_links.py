@@ -2,7 +2,7 @@
 checklists (/m3/checklist/), the static redirect pages behind them, their QR codes,
 the trainers' list of them, and the HTML wrapper that keeps a checkpoint on one printed page.
 
-Pure functions over page data; the build hook overrides/hooks/trainer_tools.py reads the
+Pure functions over page data; the build plugin (hwsite.plugin) reads the
 pages and writes the outputs. URLs are site-relative as MkDocs writes them ("zh/m3/4/",
 or "zh/m3/4/index.html" without directory URLs) unless a name says absolute.
 """

@@ -26,7 +26,7 @@
     });
   }
 
-  /* Glossary terms (<abbr title tabindex="0">, overrides/hooks/glossary.py): a tap, a click
+  /* Glossary terms (<abbr title tabindex="0">, added by the hwsite plugin): a tap, a click
      or keyboard focus shows the definition in a box under the term; Escape, or focus
      elsewhere, hides it. One set of listeners for the whole page and nothing done per term
      at load: Material's content.tooltips mounted a tooltip for every term on every page

@@ -1,5 +1,5 @@
 /* Trainer tools in the browser: the copy-link buttons by every h2/h3 with an id (put in the
-   HTML at build time by overrides/hooks/trainer_tools.py), the Share
+   HTML at build time by the hwsite plugin), the Share
    panel, the present view (one checkpoint at a time, over the page's own DOM) and print
    helpers. Strings and data come from <template id="hw-tt"> (partials/hw-share.html), in
    the page's language. Set up again on every page of Material's instant navigation. */

@@ -1,8 +1,8 @@
 """Generate a realistic bilingual test site (docs/ + docs_zh/, same pages and heading ids)
-of N pages per language, with two configs: this project's hooks and overrides, and plain
-Material + static-i18n. Used by scripts/bench.py to measure build and checker costs.
+of N pages per language, with two configs: this project's plugin and overrides, and plain
+Material + static-i18n. Used by bench/bench.py to measure build and checker costs.
 
-Run from the repository root: `python scripts/gen_site.py TARGET --pages N [--help]`.
+Run from the repository root: `python -m bench.gen_site TARGET --pages N [--help]`.
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ what is written into TARGET:
                     an admonition, a section image (x.svg / x.zh.svg) and an external
                     link. Chinese text is varied sentences from a vocabulary of OSH terms
                     (the glossary's preferred terms).
-  mkdocs.yml        the repository's mkdocs.yml with custom_dir and hooks made absolute
-                    (this project's overrides and hooks, as tests/conftest.py does) and
+  mkdocs.yml        the repository's mkdocs.yml with custom_dir and the hwsite plugin's
+                    data paths made absolute (this project's overrides and plugin) and
                     the nav dropped (automatic nav).
-  mkdocs.plain.yml  the same settings without custom_dir, hooks, extra_css/javascript,
+  mkdocs.plain.yml  the same settings without custom_dir, the hwsite plugin, extra_css/javascript,
                     logo, favicon and jieba_dict_user: Material + static-i18n only. It
                     builds plain_docs/, a tree of symlinks to docs/ plus zh -> ../docs_zh,
                     the i18n plugin's own folder layout, so no project code is involved.
@@ -444,20 +444,24 @@ def _drop_top_level_block(text: str, key: str) -> str:
 
 def project_config(text: str, root: Path = ROOT, keep_nav: bool = False) -> str:
     """The repository's mkdocs.yml for a project elsewhere: the same settings, the
-    repository's overrides and hooks by absolute path, automatic nav unless keep_nav."""
+    repository's overrides and plugin data by absolute path, automatic nav unless keep_nav."""
     text, n = re.subn(r"(?m)^(\s+custom_dir:\s*)overrides\s*$", rf"\g<1>{root}/overrides", text)
     if n != 1:
         raise BadInput("mkdocs.yml: theme.custom_dir 'overrides' not found")
-    text, n = re.subn(r"(?m)^(\s+-\s+)(overrides/hooks/)", rf"\g<1>{root}/\g<2>", text)
-    if n == 0:
-        raise BadInput("mkdocs.yml: no hooks under overrides/hooks/ found")
+    text, n = re.subn(r"(?m)^  - hwsite:\n", (
+        f"  - hwsite:\n      strings_dirs: [{root}/overrides/strings]\n"
+        f"      glossary: {root}/scripts/data/glossary.yml\n      parity_config: {root}/scripts/data/parity.yml\n"), text)
+    if n != 1:
+        raise BadInput("mkdocs.yml: the hwsite plugin entry '  - hwsite:' not found")
     return text if keep_nav else _drop_top_level_block(text, "nav")
 
 
 def plain_config(text: str, docs_dir: str = "plain_docs", keep_nav: bool = False) -> str:
-    """The same settings as Material + static-i18n only: no overrides, no hooks."""
-    for key in ("hooks", "extra_css", "extra_javascript") + (() if keep_nav else ("nav",)):
+    """The same settings as Material + static-i18n only: no overrides, no hwsite plugin."""
+    for key in ("extra_css", "extra_javascript") + (() if keep_nav else ("nav",)):
         text = _drop_top_level_block(text, key)
+    # the plugin's entry, its options and the comment lines just above it
+    text = re.sub(r"(?m)(^  #.*\n)*^  - hwsite:.*\n(^    .*\n|^\s*\n)*", "", text)
     text = re.sub(r"(?m)^\s+(custom_dir|favicon|logo|jieba_dict_user):.*\n", "", text)
     text, n = re.subn(r"(?m)^docs_dir:.*$", f"docs_dir: {docs_dir}", text)
     if n != 1:

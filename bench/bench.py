@@ -2,7 +2,7 @@
 reload, the link checker against peer tools, the parity checker and linters, and what
 readers download on a phone. Writes bench/REPORT.md and bench/results.json.
 
-Run from the repository root: `make bench`, or `python scripts/bench.py [--quick] [--help]`.
+Run from the repository root: `make bench`, or `python -m bench.bench [--quick] [--help]`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-import gen_site
+from bench import gen_site
 
 ROOT = Path(__file__).resolve().parent.parent
 PROG = "bench"
@@ -57,7 +57,7 @@ MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1",
 
 EPILOG = """\
 sections (--only, comma-separated; default all, in this order):
-  build    mkdocs build of the real site and of generated sites (scripts/gen_site.py)
+  build    mkdocs build of the real site and of generated sites (bench/gen_site.py)
            with this project's config and with plain Material + static-i18n: wall
            time, peak memory (GNU time -v), project/plain ratio, cost per page
   serve    mkdocs serve of a copy of the real site: time from editing a docs_zh page
@@ -411,7 +411,7 @@ def generate(run: Run, pages: int) -> tuple[Path, float]:
     target = run.work / f"gen-{pages}"
     if target.exists():
         shutil.rmtree(target)
-    cmd = [PY, str(ROOT / "scripts" / "gen_site.py"), str(target), "--pages", str(pages)]
+    cmd = [PY, str(ROOT / "bench" / "gen_site.py"), str(target), "--pages", str(pages)]
     run.command("generate", cmd)
     sample = run_measured(cmd)
     if sample.rc != 0:
@@ -421,7 +421,7 @@ def generate(run: Run, pages: int) -> tuple[Path, float]:
 
 def bench_build(run: Run) -> dict:
     out: dict = {"real": None, "generated": [], "notes": []}
-    run.log("build: the real site (project config = mkdocs.yml; plain = the same without hooks/overrides)")
+    run.log("build: the real site (project config = mkdocs.yml; plain = the same without the hwsite plugin and overrides)")
     real = prepare_real_copy(run)
     real_site = real / "site-project"
     contenders = {
@@ -567,12 +567,12 @@ def profile_hooks(run: Run, config: Path, label: str) -> dict:
         return {"error": _tail(sample.stderr)}
     stats = pstats.Stats(str(prof))
     total = max(ct for (_, _, _), (_, _, _, ct, _) in stats.stats.items())
-    hooks_dir = str(ROOT / "overrides" / "hooks")
+    hooks_dir = str(ROOT / "scripts" / "hwsite" / "plugin")
     own = str(ROOT / "scripts")
     hook_rows, own_rows = [], []
     for (file, line, name), (cc, nc, tt, ct, callers) in stats.stats.items():
         real_file = os.path.realpath(file)
-        if real_file.startswith(hooks_dir) and name.startswith("on_"):
+        if real_file.startswith(hooks_dir) and name.startswith("on_") and file.endswith("plugin.py"):
             hook_rows.append({"function": f"{os.path.basename(file)}:{name}", "calls": nc, "cumulative_s": round(ct, 2)})
         elif real_file.startswith(own):
             own_rows.append({"function": f"{os.path.relpath(real_file, ROOT)}:{name}", "calls": nc,
@@ -1679,10 +1679,10 @@ def _report_build(b: dict) -> list[str]:
         return _section_error("Build", b)
     lines = ["## Build", "",
              "`mkdocs build` (not strict), clean site dir each time. *project* = this repository's mkdocs.yml "
-             "(hooks in overrides/hooks/, theme overrides); *plain* = the same settings with Material + "
-             "static-i18n only (no custom_dir, hooks, extra CSS/JS or jieba user dictionary), building "
+             "(the hwsite plugin in scripts/hwsite/plugin/, theme overrides); *plain* = the same settings with Material + "
+             "static-i18n only (no custom_dir, hwsite plugin, extra CSS/JS or jieba user dictionary), building "
              "`plain_docs/`, a tree of symlinks to docs/ plus `zh -> docs_zh` (the i18n plugin's own folder "
-             "layout), so no project code runs in it. Generated sites come from scripts/gen_site.py: "
+             "layout), so no project code runs in it. Generated sites come from bench/gen_site.py: "
              "home, groups of up to 8 sections of about 40 pages (automatic nav, three levels: with "
              "`navigation.sections` a flat layout puts every page's link into every page and the build grows "
              "with the square of the pages), dense English and Chinese text, tables, admonitions, cross-links "
@@ -1718,7 +1718,7 @@ def _report_build(b: dict) -> list[str]:
     lines.append("")
     if a.get("overhead_max_ratio") is not None:
         verdict = "met" if a["overhead_met"] else "**not met**"
-        lines.append(f"- Goal: this project's hooks and overrides cost at most 15% over plain: {verdict} "
+        lines.append(f"- Goal: this project's plugin and overrides cost at most 15% over plain: {verdict} "
                      f"(worst ratio {fmt_ratio(a['overhead_max_ratio'])}).")
     for config, info in a.get("per_config", {}).items():
         per_page = ", ".join(f"{n}: {v * 1000:.0f} ms" for n, v in info["seconds_per_page"])
@@ -1772,7 +1772,7 @@ def _report_links(data: dict) -> list[str]:
     if "error" in data:
         return _section_error("Link checkers", data)
     lines = ["## Link checkers", "",
-             "Generated sites (scripts/gen_site.py, built), then links planted into built content pages: "
+             "Generated sites (bench/gen_site.py, built), then links planted into built content pages: "
              "defects (missing page, missing anchor, missing image, wrong case) and valid traps (the Chinese-named "
              "page by percent-encoded and raw path, its Chinese heading ids raw and percent-encoded, an external "
              "URL, a URL on the site's own public host). A flagged link is compared as (page, resolved target#fragment) "
@@ -2017,7 +2017,7 @@ def main(argv: list[str] | None = None) -> int:
             run.note(f"the last project build failed: {type(error).__name__}: {error}")
     run.results.pop("_per_page", None)
     run.results.pop("_pending_project", None)
-    invocation = "make bench" if os.environ.get("MAKELEVEL") else "python scripts/bench.py " + " ".join(argv or sys.argv[1:])
+    invocation = "make bench" if os.environ.get("MAKELEVEL") else "python bench/bench.py " + " ".join(argv or sys.argv[1:])
     run.results["meta"] = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"), "duration_s": round(run.budget.elapsed(), 1),
         "quick": run.quick, "invocation": invocation.strip(), "machine": machine_info(),

@@ -1,4 +1,5 @@
-"""Small fixes to Material's emitted HTML that no template block reaches.
+"""Small fixes to Material's emitted HTML that no template block reaches (called by the
+build plugin, hwsite.plugin, for every page and for the 404 and offline pages).
 
 - <html lang>: BCP 47 `zh-Hans` for Chinese pages (Material writes plain `zh`).
 - Absolute hreflang alternates plus x-default (Material writes relative ones).
@@ -14,12 +15,11 @@ from __future__ import annotations
 
 import re
 
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import get_plugin_logger
 
-log = get_plugin_logger("html_fixes")
+from hwsite.languages import Languages
 
-HTML_LANG = {"en": "en", "zh": "zh-Hans"}
-SEARCH_LABEL = {"en": "Search this site", "zh": "搜索本站"}
+log = get_plugin_logger("hwsite")
 # no leading \s*: a pattern that can start anywhere is tried at every position (20+ ms a page)
 _ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 # With navigation.indexes a section's toggle <label> holds only an icon, so every
@@ -37,17 +37,18 @@ def _absolute(site_url: str, url: str) -> str:
     return site_url.rstrip("/") + "/" + url.lstrip("/")
 
 
-def alternate_links(page, site_url: str) -> str:
-    """hreflang links for every language version of the page, plus x-default."""
-    alternates = getattr(page.file, "alternates", None) or {}
+def alternate_links(alternates: dict, languages: Languages, site_url: str) -> str:
+    """hreflang links for every language version of the page (static-i18n's
+    `page.file.alternates`: locale -> File), plus x-default for the default language's."""
     links = []
     for locale in sorted(alternates):
         links.append(
-            f'<link rel="alternate" hreflang="{HTML_LANG.get(locale, locale)}" '
+            f'<link rel="alternate" hreflang="{languages.get(locale).html_lang}" '
             f'href="{_absolute(site_url, alternates[locale].url)}">'
         )
-    if "en" in alternates:
-        links.append(f'<link rel="alternate" hreflang="x-default" href="{_absolute(site_url, alternates["en"].url)}">')
+    default = languages.default.locale
+    if default in alternates:
+        links.append(f'<link rel="alternate" hreflang="x-default" href="{_absolute(site_url, alternates[default].url)}">')
     return "".join(links)
 
 
@@ -64,9 +65,10 @@ def name_section_toggles(output: str) -> str:
     return "".join(parts) + output[done:] if parts else output
 
 
-def fix_html(output: str, locale: str, links: str | None) -> str:
-    """Apply every rewrite to one rendered HTML document of the given language."""
-    lang = HTML_LANG.get(locale, locale)
+def fix_html(output: str, html_lang: str, links: str | None, search_label: str) -> str:
+    """Apply every rewrite to one rendered HTML document: its <html lang>, its hreflang
+    links (None: leave them), and the search dialog's accessible name."""
+    lang = html_lang
     output, n = re.subn(r'<html lang="[^"]*"', f'<html lang="{lang}"', output, count=1)
     if not n:
         log.warning("html_fixes: <html lang> not found; Material's base.html changed")
@@ -75,27 +77,9 @@ def fix_html(output: str, locale: str, links: str | None) -> str:
         output = output.replace("</title>", "</title>" + links, 1)
     # A hidden text name, not aria-label: aria-label is prohibited on <label> (axe 4.10+).
     output = name_section_toggles(output)
-    label = SEARCH_LABEL.get(locale, SEARCH_LABEL["en"])
+    label = search_label
     if _SEARCH_DIALOG in output:
         output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{label}">', 1)
     elif 'data-md-component="search"' in output:
         log.warning("html_fixes: search dialog markup changed; it has no accessible name")
     return output
-
-
-def _language(config) -> str:
-    plugin = config.plugins.get("i18n")
-    return getattr(plugin, "current_language", None) or "en"
-
-
-@event_priority(-50)
-def on_post_page(output: str, page, config):
-    locale = getattr(page.file, "locale_alternate_of", None) or _language(config)
-    links = alternate_links(page, config.site_url) if config.site_url else None
-    return fix_html(output, locale, links)
-
-
-def on_post_template(output: str, template_name: str, config):
-    if template_name not in ("404.html", "offline.html"):  # offline.html: overrides/hooks/offline_app.py
-        return output
-    return fix_html(output, _language(config), None)

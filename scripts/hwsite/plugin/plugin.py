@@ -1,0 +1,568 @@
+"""The build of the HealthWISE OSH site, read top to bottom in build order.
+
+One MkDocs plugin (`hwsite` in mkdocs.yml, registered through the `mkdocs.plugins`
+entry point) runs every step the site adds to Material and mkdocs-static-i18n: the
+translations' source folders, the glossary, translation status, trainer tools (short
+links, QR codes, share panel), reading time, per-language search indexes, sitemaps and
+404 pages, the offline web app and minified assets. Each step calls a pure function in
+its own module of the hwsite package; this file only decides when.
+
+Ordering against mkdocs-static-i18n (its events run at priorities -100 and 50): the
+i18n plugin builds the default language first and, in its own on_post_build (-100),
+runs a nested build of each other language with `building` set; every event here runs
+once per language pass. So the translations' files are added before it sorts files
+into languages (on_files at 50), their sources are pointed back at their own folder
+after it re-creates every File (on_nav at -150), page HTML is fixed after it wrote
+its alternates (on_post_page at -50), and the whole-site outputs are split per
+language after its last pass merged them (on_post_build at -200, outer pass only).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import re
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from hwsite import glossary, html_fixes, minify, offline, parity, reading, site_outputs
+from hwsite import source as md
+from hwsite import trainer_links as tl
+from hwsite import translation_status
+from hwsite.files import write_atomically
+from hwsite.languages import Language, LanguageError, Languages
+from hwsite.plugin.config import HealthWiseConfig
+from hwsite.plugin.page_info import PageInfo
+
+log = get_plugin_logger("hwsite")
+
+GLOSSARY_MARKER = "<!-- glossary -->"
+SHORT_LINKS_MARKER = "<!-- short-links -->"
+OFFLINE_TEMPLATE = "offline.html"
+POLYFILL = "assets/javascripts/iframe-worker-1.0.4.js"
+PAGE_META_PARTIAL = "partials/hw-page-meta.html"
+# modules/01-... and fact-sheets/..., not the section index pages (paths inside a language)
+_READING_META = re.compile(r"^(?:modules/\d\d-[^/]+|fact-sheets/(?!index\.md$)[^/]+)\.md$")
+_H1_END = re.compile(r"</h1>", re.I)
+
+
+class _SourcePathsInMessages(logging.Filter):
+    """Log messages name a translation as MkDocs sees it ('zh/x.md'); editors open
+    'docs_zh/x.md'. Rewritten for every language with its own source folder."""
+
+    def __init__(self, replacements: list[tuple[re.Pattern, str]]):
+        super().__init__()
+        self.replacements = replacements
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        changed = message
+        for pattern, folder in self.replacements:
+            changed = pattern.sub(rf"{folder}/\1", changed)
+        if changed != message:
+            record.msg, record.args = changed, ()
+        return True
+
+
+class _DropObsoleteWarning(logging.Filter):
+    """static-i18n warns that its switcher breaks with navigation.instant; the
+    per-language sitemaps written after the build fix exactly that."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "not compatible with theme.features = navigation.instant" not in record.getMessage()
+
+
+class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.command = "build"  # kept for the whole `mkdocs serve` session
+        self._reset_build()
+
+    def _reset_build(self) -> None:
+        """State of one whole build (every language pass); set again at each build's start."""
+        self.languages: Languages | None = None
+        self.config_dir = ""
+        self._log_filter: _SourcePathsInMessages | None = None
+        self._reset_pass()
+
+    def _reset_pass(self) -> None:
+        """State of one language pass."""
+        self.language: Language | None = None
+        self.pages: dict[str, PageInfo] = {}  # by source URI
+        self.env: Environment | None = None
+        self._statuses: list[parity.PageStatus] | None = None
+
+    # ------------------------------------------------------------------ helpers
+
+    def _i18n(self, config: MkDocsConfig):
+        return config.plugins.get("i18n")
+
+    def _outer_pass(self, config: MkDocsConfig) -> bool:
+        i18n = self._i18n(config)
+        return not (i18n is not None and i18n.building)
+
+    def _offline_edition(self, config: MkDocsConfig) -> bool:
+        plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+        return bool(plugin is not None and plugin.config.enabled)
+
+    def _web_app(self, config: MkDocsConfig) -> bool:
+        return not self._offline_edition(config) and self.command != "serve"
+
+    def _read_languages(self, config: MkDocsConfig) -> Languages:
+        i18n = self._i18n(config)
+        entries = [{"locale": lang.locale, "default": lang.default, "name": lang.name, "build": lang.build,
+                    "site_name": lang.site_name, "site_description": lang.site_description}
+                   for lang in (i18n.config.languages if i18n is not None else [])]
+        try:
+            return Languages.from_options(
+                entries, docs_dir=config.docs_dir, config_dir=self.config_dir,
+                options={locale: dict(opts) for locale, opts in self.config.languages.items()},
+                strings_dirs=[os.path.join(self.config_dir, d) for d in self.config.strings_dirs],
+                site_name=config.site_name, site_description=config.site_description or "")
+        except LanguageError as error:
+            raise PluginError(f"hwsite: {error}") from None
+
+    def _path(self, option: str) -> str:
+        return os.path.join(self.config_dir, option)
+
+    def _glossary(self) -> list[glossary.Term]:
+        try:
+            return glossary.load_glossary_cached(self._path(self.config.glossary))
+        except glossary.GlossaryError as error:
+            raise PluginError(str(error)) from None
+
+    def _page_language(self, page: Page) -> Language:
+        """The language of the URL a page is published at."""
+        return self.languages.get(getattr(page.file, "locale_alternate_of", None) or self.language.locale)
+
+    def _source_name(self, path: str | None, fallback: str) -> str:
+        return os.path.relpath(path, self.config_dir).replace(os.sep, "/") if path else fallback
+
+    # ------------------------------------------------------------------ startup and config
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+        try:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)  # its loading chatter on every build
+        except ImportError:  # search still works for English without jieba
+            pass
+
+    @event_priority(100)  # before the search plugin reads jieba_dict_user, before the offline plugin adds its shim
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self._outer_pass(config):
+            self._reset_build()
+            self.config_dir = os.path.dirname(config.config_file_path)
+            self.languages = self._read_languages(config)
+            self._install_log_filters()
+        self._reset_pass()
+        i18n = self._i18n(config)
+        self.language = self.languages.get(getattr(i18n, "current_language", None))
+
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        target = search.config.jieba_dict_user if search else None
+        if target:
+            path = os.path.join(self.config_dir, target)
+            text = glossary.jieba_user_dict(self._glossary())
+            if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
+                write_atomically(path, text)
+
+        config.extra["hw_offline_edition"] = self._offline_edition(config)
+        config.extra["hw_web_app"] = self._web_app(config)
+        if self._offline_edition(config):
+            # Material's Web Worker shim for file:// from our assets, not from unpkg.com
+            polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
+            config.extra["polyfills"] = [*polyfills, POLYFILL]
+        elif self._web_app(config):
+            config.theme.static_templates.add(OFFLINE_TEMPLATE)
+        return config
+
+    def _install_log_filters(self) -> None:
+        replacements = []
+        for lang in self.languages.others:
+            folder = os.path.relpath(lang.source_dir, self.config_dir).replace(os.sep, "/")
+            replacements.append((re.compile(rf"(?<![\w/]){re.escape(lang.prefix)}([^\s'\"]+\.md)"), folder))
+        for handler in logging.getLogger("mkdocs").handlers:
+            for old in [f for f in handler.filters if isinstance(f, _SourcePathsInMessages)]:
+                handler.removeFilter(old)
+            handler.addFilter(_SourcePathsInMessages(replacements))
+        i18n_logger = logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure")
+        if not any(isinstance(f, _DropObsoleteWarning) for f in i18n_logger.filters):
+            i18n_logger.addFilter(_DropObsoleteWarning())
+
+    # ------------------------------------------------------------------ files and navigation
+
+    @event_priority(50)  # before the i18n plugin sorts files into languages (-100)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Theme sources that are not site files: overrides/sw.js (filled in after the
+        # build) and the UI strings (read by the build, strings_dirs)
+        strings = {os.path.realpath(self._path(d)) for d in self.config.strings_dirs}
+        for file in list(files):
+            if file.src_uri == offline.SW_NAME or (
+                    file.abs_src_path and os.path.dirname(os.path.realpath(file.abs_src_path)) in strings):
+                files.remove(file)
+        for lang in self.languages.others:
+            if not os.path.isdir(lang.source_dir):
+                continue
+            for dirpath, dirnames, filenames in os.walk(lang.source_dir):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(n for n in filenames if not n.startswith(".")):
+                    rel = os.path.relpath(os.path.join(dirpath, name), lang.source_dir).replace(os.sep, "/")
+                    # The i18n plugin only accepts files under docs_dir: added as
+                    # docs_dir/<locale>/<rel>, pointed back at the real file in on_nav.
+                    files.append(File(lang.prefix + rel, config.docs_dir, config.site_dir, config.use_directory_urls))
+        return files
+
+    @event_priority(-150)  # after the i18n plugin re-created every File, before any page is read
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        for file in files:
+            lang, rel = self.languages.split_uri(file.src_uri)
+            if not lang.default:
+                real = os.path.join(lang.source_dir, rel)
+                if os.path.exists(real):
+                    file.abs_src_path = real
+        return nav
+
+    # ------------------------------------------------------------------ each page's Markdown
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        language = self._page_language(page)
+        content_language = self.languages.get(getattr(page.file, "locale", None) or language.locale)
+        _, rel = self.languages.split_uri(page.file.src_uri)
+        source = self._source_name(page.file.abs_src_path, page.file.src_uri)
+        info = PageInfo(source=source, rel_path=rel, language=language, content_language=content_language)
+        alternates = getattr(page.file, "alternates", None) or {}
+        default = self.languages.default.locale
+        if default in alternates:
+            info.original_url = alternates[default].url or "./"
+        self.pages[page.file.src_uri] = info
+
+        if GLOSSARY_MARKER in markdown:
+            markdown = markdown.replace(GLOSSARY_MARKER, glossary.glossary_markdown(
+                self._glossary(), content_language.locale), 1)
+
+        if not language.default and os.path.exists(os.path.join(self.languages.default.source_dir, rel)):
+            info.translation_status = self._status_of(rel)
+        if translation_status.MARKER in markdown:
+            markdown = markdown.replace(translation_status.MARKER, self._status_page(language, rel), 1)
+
+        try:
+            info.short_links = tl.short_links_for_page(
+                page.meta, md.headings(md.parse_source(markdown, source)), page.file.url, language.prefix, source)
+        except (tl.ShortLinkError, md.SourceError) as error:
+            raise PluginError(str(error)) from None
+        info.share = self._share(config, page, info, language)
+        if SHORT_LINKS_MARKER in markdown:
+            markdown = markdown.replace(SHORT_LINKS_MARKER, self._short_links_list(page, config, files, language), 1)
+        return markdown
+
+    def _statuses_for(self, language: Language) -> list[parity.PageStatus]:
+        if self._statuses is None:
+            try:
+                self._statuses = parity.tree_statuses(self.languages.default.source_dir, language.source_dir,
+                                                      self._parity_settings())
+            except md.SourceError as error:
+                raise PluginError(f"translation status: {error}") from None
+        return self._statuses
+
+    def _parity_settings(self) -> parity.ParityConfig:
+        try:
+            return parity.load_config_cached(self._path(self.config.parity_config))
+        except md.SourceError as error:
+            raise PluginError(f"translation status: {error}") from None
+
+    def _status_of(self, rel: str) -> str | None:
+        return next((s.status for s in self._statuses_for(self.language) if s.path == rel), None)
+
+    def _status_page(self, language: Language, rel: str) -> str:
+        """The status table of each translation (on a translation's own page: its own)."""
+        targets = [language] if not language.default else self.languages.others
+        parts = []
+        for target in targets:
+            try:
+                statuses = (self._statuses_for(target) if target == self.language else
+                            parity.tree_statuses(self.languages.default.source_dir, target.source_dir,
+                                                 self._parity_settings()))
+            except md.SourceError as error:
+                raise PluginError(f"translation status: {error}") from None
+            parts.append(translation_status.status_markdown(
+                statuses, language.strings, rel, language.source_dir, link_orphans=not language.default))
+        return "\n".join(parts)
+
+    def _share(self, config: MkDocsConfig, page: Page, info: PageInfo, language: Language) -> dict | None:
+        site = config.site_url
+        if not site:
+            return None
+        udu = config.use_directory_urls
+        if info.short_links:
+            head = info.short_links[0]
+            share = {"kind": "module", "module": head.module, "short": head.path, "path": tl.link_url(head.path, udu),
+                     "url": tl.absolute_url(site, head.path), "qr": tl.qr_file(head.path),
+                     "checkpoints": sum(1 for link in info.short_links if link.kind == "checkpoint")}
+            checklist = next((link for link in info.short_links if link.kind == "checklist"), None)
+            if checklist:
+                share["checklist"] = {"url": tl.absolute_url(site, checklist.path), "qr": tl.qr_file(checklist.path)}
+        elif tl.is_fact_sheet(page.file.src_uri, language.prefix):
+            share = {"kind": "fact-sheet", "path": page.file.url, "url": tl.absolute_url(site, page.file.url),
+                     "qr": tl.qr_file(page.file.url)}
+        else:
+            return None
+        share["display"] = tl.display_url(share["url"])
+        return share
+
+    def _short_links_list(self, page: Page, config: MkDocsConfig, files: Files, language: Language) -> str:
+        """Every short link of this language, read from the module sources themselves: the
+        list page may be rendered before the module pages."""
+        links, sources = [], {}
+        for file in files.documentation_pages():
+            if not file.abs_src_path or not os.path.exists(file.abs_src_path):
+                continue
+            name = self._source_name(file.abs_src_path, file.src_uri)
+            try:
+                src = md.read_source(file.abs_src_path, name)
+                found = tl.short_links_for_page(src.meta, md.headings(src), file.url, language.prefix, name)
+            except (tl.ShortLinkError, md.SourceError) as error:
+                raise PluginError(str(error)) from None
+            if found:
+                links += found
+                sources[file.url] = file.src_uri
+        problems = tl.conflicts(links)
+        if problems:
+            raise PluginError("; ".join(problems))
+        return tl.short_links_markdown(
+            links, page_src=page.file.src_uri, page_url=page.file.url, sources=sources,
+            site_url=config.site_url or "", headers=(language.t("tt.list.short"), language.t("tt.list.target")),
+            use_directory_urls=config.use_directory_urls)
+
+    # ------------------------------------------------------------------ each page's HTML
+
+    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        info = self.pages[page.file.src_uri]
+        language = info.language
+        if not page.file.src_uri.endswith("glossary.md") and info.content_language.locale in glossary.LANGUAGES:
+            html_text = glossary.annotate_terms(html_text, self._glossary(), info.content_language.locale)
+
+        html_text = tl.heading_controls(html_text, language.t("heading.copy"), language.t("heading.permalink"))
+        if info.short_links:
+            html_text = tl.wrap_checkpoints(html_text)
+            checklist = (info.share or {}).get("checklist")
+            if checklist:
+                html_text = tl.insert_after_heading(html_text, tl.CHECKLIST_ID, self._print_qr(
+                    page, checklist["qr"], checklist["url"], language.t("tt.print.checklist"), language.t("tt.qr.alt")))
+
+        if _READING_META.match(info.rel_path):
+            info.reading_minutes = reading.reading_minutes(html_text)
+            value = page.meta.get("last_reviewed")
+            if value is not None:
+                try:
+                    date = reading.parse_review_date(value)
+                except ValueError as error:
+                    log.warning("%s: %s", info.source, error)
+                else:
+                    info.reviewed_iso = date.isoformat()
+                    info.reviewed_text = reading.format_date(date, language.t("date.format"), language.t("date.months"))
+        return html_text
+
+    @staticmethod
+    def _print_qr(page: Page, qr: str, url: str, label: str, alt: str) -> str:
+        src = tl.relative_url(page.file.url, qr)
+        shown = tl.display_url(url)
+        return (f'<div class="hw-print-only hw-print-qr" data-search-exclude>'
+                f'<img src="{html.escape(src)}" alt="{html.escape(alt.replace("{url}", shown))}" width="96" height="96" loading="lazy">'
+                f'<p>{html.escape(label)}<br><strong>{html.escape(shown)}</strong></p></div>')
+
+    # ------------------------------------------------------------------ after every page is read
+
+    @event_priority(-50)  # after the i18n plugin's on_env; outputs go through MkDocs' own file copying
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self.env = env
+        language = self.language
+        env.globals["hw"] = language.strings
+        env.globals["hw_language"] = language
+        env.globals["hw_languages"] = self.languages
+
+        links, fact_sheets = [], []
+        for info in self.pages.values():
+            links += info.short_links
+            if (info.share or {}).get("kind") == "fact-sheet":
+                fact_sheets.append(info.share)
+        problems = tl.conflicts(links)
+        if problems:
+            raise PluginError("; ".join(problems))
+        udu, site = config.use_directory_urls, config.site_url or ""
+        written: set[str] = set()
+
+        def add(path: str, content: str) -> None:
+            if path in written or files.get_file_from_path(path):
+                return
+            written.add(path)
+            files.append(File.generated(config, path, content=content))
+
+        for link in links:
+            add(tl.output_file(tl.link_url(link.path, udu)), tl.redirect_page(
+                link, site_url=site, html_lang=language.html_lang, site_name=config.site_name,
+                text=language.t("tt.redirect"), use_directory_urls=udu))
+            if site:
+                add(tl.qr_file(link.path), tl.qr_svg(tl.absolute_url(site, link.path)))
+        for share in fact_sheets:
+            add(share["qr"], tl.qr_svg(share["url"]))
+        # For trainer-tools.js; modules: print shows a module's short link, not its long URL.
+        modules = {link.target: link.path for link in links if link.kind == "module"}
+        env.globals["hw_tt_json"] = tl.page_data_json(language.strings, site, modules)
+        return env
+
+    # ------------------------------------------------------------------ templates and pages
+
+    def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+        i18n = self._i18n(config)
+        alternates = getattr(i18n, "extra_alternate", None)
+        if template_name == "404.html" and alternates:
+            # the switcher points at the last rendered page; here: each language's home
+            config.extra.alternate = deepcopy(alternates)
+        elif template_name == OFFLINE_TEMPLATE:
+            context["base_url"] = urlsplit(config.site_url or "/").path or "/"
+            if alternates:
+                # the switcher leads to the other language's offline page; when the page is
+                # shown at another page's address, hw-offline.js points it at that page's twin
+                alternates = deepcopy(alternates)
+                for alternate in alternates:
+                    alternate["link"] = alternate["link"].rstrip("/") + f"/{offline.OFFLINE_DIR}/"
+                config.extra.alternate = alternates
+        return context
+
+    @event_priority(-100)  # after the search plugin read page.content (default priority)
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+        info = self.pages.get(page.file.src_uri)
+        context["hw_page"] = info
+        if info is None or info.reading_minutes is None or page.content is None:
+            return context
+        env = self.env or config.theme.get_env()
+        meta = env.get_template(PAGE_META_PARTIAL).render(page=page, config=config, hw_page=info)
+        content, n = _H1_END.subn(lambda m: m.group(0) + meta, page.content, count=1)
+        # without an <h1> in the body, Material writes the title itself, right before it
+        page.content = content if n else meta + page.content
+        return context
+
+    @event_priority(-50)  # after the i18n plugin's on_post_page (-100 runs later, on our output)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        language = self._page_language(page)
+        alternates = getattr(page.file, "alternates", None) or {}
+        links = html_fixes.alternate_links(alternates, self.languages, config.site_url) if config.site_url else None
+        return html_fixes.fix_html(output, language.html_lang, links, language.t("search.label"))
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name not in ("404.html", OFFLINE_TEMPLATE):
+            return output_content
+        language = self.language
+        output = html_fixes.fix_html(output_content, language.html_lang, None, language.t("search.label"))
+        site = Path(config.site_dir)
+        if template_name == OFFLINE_TEMPLATE:
+            write_atomically(site / language.folder / offline.OFFLINE_DIR / "index.html", output)
+        elif not language.default:
+            # every pass renders 404.html at the root: file it under the language's folder
+            # and keep the default language's page at the root
+            write_atomically(site / language.folder / "404.html", output)
+            default_page = site / "404.html"
+            if default_page.exists():
+                return default_page.read_text(encoding="utf-8")
+        return output
+
+    # ------------------------------------------------------------------ after the build
+
+    @event_priority(-200)  # after the i18n plugin's last language pass (-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self._outer_pass(config):
+            return
+        site = Path(config.site_dir)
+        self._minify_assets(config, site)
+        self._split_per_language(config, site)
+        (site / OFFLINE_TEMPLATE).unlink(missing_ok=True)  # the static template's own copy
+        if self._web_app(config):
+            self._write_web_app(config, site)  # last: its build id hashes every other output
+
+    def _minify_assets(self, config: MkDocsConfig, site: Path) -> None:
+        """The theme overrides' own scripts and stylesheets (custom_dir), not Material's."""
+        if not config.theme.custom_dir:
+            return
+        assets = os.path.join(config.theme.custom_dir, "assets")
+        for rel in minify.own_sources(assets):
+            target = site / "assets" / rel
+            if target.exists():
+                write_atomically(target, minify.minified(os.path.join(assets, rel)))
+
+    def _split_per_language(self, config: MkDocsConfig, site: Path) -> None:
+        index_path = site / "search" / "search_index.json"
+        if index_path.exists():
+            parts = site_outputs.split_search_index(json.loads(index_path.read_text(encoding="utf-8")), self.languages)
+            for lang in self.languages:
+                path = site / lang.folder / "search" / "search_index.json"
+                text = json.dumps(parts[lang.locale], ensure_ascii=False, separators=(",", ":"))
+                write_atomically(path, text)
+                if self._offline_edition(config):
+                    write_atomically(path.with_suffix(".js"), "var __index = " + text)
+        sitemap_path = site / "sitemap.xml"
+        if sitemap_path.exists() and config.site_url:
+            try:
+                maps = site_outputs.split_sitemap(sitemap_path.read_text(encoding="utf-8"), config.site_url, self.languages)
+            except site_outputs.SitemapError as error:
+                raise PluginError(f"hwsite: {error}") from None
+            for lang in self.languages:
+                write_atomically(site / lang.folder / "sitemap.xml", maps[lang.locale])
+                (site / lang.folder / "sitemap.xml.gz").unlink(missing_ok=True)
+            # Crawlers find every language's sitemap here; the root one stays the default
+            # language's, for instant navigation.
+            write_atomically(site / "robots.txt", site_outputs.robots_txt(config.site_url, self.languages))
+
+    def _write_web_app(self, config: MkDocsConfig, site: Path) -> None:
+        for lang in self.languages:
+            manifest = offline.web_manifest(
+                lang=lang.html_lang, name=lang.site_name or config.site_name, short_name=lang.t("app.short_name"),
+                description=lang.site_description or config.site_description or "",
+                depth=1 if lang.folder else 0, theme_color=self.config.theme_color)
+            write_atomically(site / lang.folder / offline.MANIFEST_NAME,
+                             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        search_langs = list(search.config.lang or ["en"]) if search is not None else ["en"]
+        folders = [lang.folder for lang in self.languages]
+        shell = offline.shell_urls(site, folders, search_langs)
+        expected = [f"{lang.prefix}{offline.OFFLINE_DIR}/" for lang in self.languages]
+        missing = [u for u in expected if u not in shell]
+        if missing:
+            log.warning("offline pages were not built: %s", ", ".join(missing))
+        try:
+            text = offline.render_service_worker(self._service_worker_source(config), offline.build_id(site), shell)
+        except ValueError as error:
+            raise PluginError(f"hwsite: {error}") from None
+        write_atomically(site / offline.SW_NAME, text)
+
+    @staticmethod
+    def _service_worker_source(config: MkDocsConfig) -> str:
+        for folder in config.theme.dirs:
+            path = Path(folder, offline.SW_NAME)
+            if path.is_file():
+                return path.read_text(encoding="utf-8")
+        raise PluginError(f"hwsite: {offline.SW_NAME} not found in the theme folders {config.theme.dirs}")
+
+    # ------------------------------------------------------------------ live preview
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+        for lang in self.languages.others:
+            if os.path.isdir(lang.source_dir):
+                server.watch(lang.source_dir)
+        return server
