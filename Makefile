@@ -49,8 +49,13 @@ links: build offline
 parity: $(STAMP)
 	$(BIN)/python scripts/check_parity.py
 
-lint: parity
-	$(BIN)/python scripts/lint_content.py
+# Every checker runs and prints all its findings; the worst exit code decides (2 bad input,
+# 1 findings, 0 clean), so one broken file or a parity error never hides the rest.
+lint: $(STAMP)
+	@worst=0; \
+	for check in scripts/check_parity.py scripts/lint_content.py; do \
+	  echo "$(BIN)/python $$check"; $(BIN)/python $$check; rc=$$?; [ $$rc -gt $$worst ] && worst=$$rc; \
+	done; exit $$worst
 
 new: $(STAMP)
 	@test -n "$(PAGE)" || { echo "usage: make new PAGE=section/page-name (e.g. fact-sheets/needlestick-response)"; exit 2; }

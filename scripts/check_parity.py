@@ -116,6 +116,8 @@ def run_check(args, config: parity.ParityConfig) -> int:
         print(report.to_json())
     else:
         _print_text(report, args.en, args.zh)
+    if any(finding.kind == "bad-input" for finding in report.findings):
+        return 2  # every other page was still compared and reported
     return 1 if report.errors else 0
 
 

@@ -11,7 +11,9 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, build_fixture_site, run_mkdocs_command, write_fixture_site
+from hwsite import parity
+
+from conftest import ROOT, build_fixture_site, run_mkdocs_build, run_mkdocs_command, write_fixture_site
 
 EN = {
     "index.md": "# Home\n\nSee [page A](a.md#hand-hygiene) and [B](b.md).\n",
@@ -267,3 +269,100 @@ def test_section_toggles_get_the_section_title_as_a_hidden_name():
     page = "<html>" + section + "<main>" + section.replace("Modules", "指南").replace("__nav_2", "__nav_5") + "</main>"
     assert html_fixes.name_section_toggles(page).count('md-visually-hidden">') == 2
     assert '<span class="md-visually-hidden">指南</span>' in html_fixes.name_section_toggles(page)
+
+
+# --- a third language is configuration and content ------------------------------
+
+THIRD_LANGUAGE = """\
+site_name: Fixture
+site_url: https://example.org/
+docs_dir: docs
+theme:
+  name: material
+  custom_dir: {root}/overrides
+  font: false
+plugins:
+  - search:
+      lang: [en, fr]
+  - i18n:
+      docs_structure: folder
+      fallback_to_default: true
+      reconfigure_material: true
+      reconfigure_search: false
+      languages:
+        - {{locale: en, default: true, name: English, build: true}}
+        - {{locale: fr, name: Français, build: true, site_name: Fixture FR}}
+  - hwsite:
+      strings_dirs: [{root}/overrides/strings, strings]
+      glossary: {root}/scripts/data/glossary.yml
+      parity_config: {root}/scripts/data/parity.yml
+      languages:
+        fr: {{source_dir: docs_fr, html_lang: fr-FR}}
+markdown_extensions: [attr_list, toc]
+nav:
+  - index.md
+  - a.md
+  - status.md
+"""
+
+FRENCH_STRINGS = """\
+fallback.title: "Pas encore traduit"
+fallback.text: "Cette page n'existe pas encore en français ; voici le texte anglais."
+original.link: "Lire la page en anglais"
+notfound.title: "Page introuvable"
+search.label: "Rechercher sur ce site"
+status.summary: "{translated} pages traduites sur {total} ; {outdated} périmées ; {missing} pas encore traduites."
+status.missing: "Pas encore traduite"
+status.translated: "Traduite"
+"""
+
+
+def test_a_third_language_needs_only_configuration_and_content(tmp_path):
+    project = tmp_path / "project"
+    pages = {"docs/index.md": "---\ntitle: Home\n---\n# Home\n\nHello.\n",
+             "docs/a.md": "---\ntitle: Page A\n---\n# Page A\n\nOnly in English.\n",
+             "docs/status.md": "# Status\n\n<!-- translation-status -->\n",
+             "strings/fr.yml": FRENCH_STRINGS}
+    stamp = parity.english_version(pages["docs/index.md"])
+    pages["docs_fr/index.md"] = f"---\ntitle: Accueil\ntranslated_from: {stamp}\n---\n# Accueil\n\nBonjour.\n"
+    for rel, text in pages.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(THIRD_LANGUAGE.format(root=ROOT), encoding="utf-8")
+    site = project / "site"
+    result = run_mkdocs_build(config, site)
+    assert result.returncode == 0, result.stderr
+
+    home = html(site / "fr/index.html")
+    assert home.css_first("html").attributes["lang"] == "fr-FR"
+    alternates = {a.attributes["hreflang"]: a.attributes["href"] for a in home.css('link[rel="alternate"][hreflang]')}
+    assert alternates == {"en": "https://example.org/", "fr-FR": "https://example.org/fr/",
+                          "x-default": "https://example.org/"}
+    assert home.css_first(".md-search").attributes["aria-label"] == "Rechercher sur ce site"
+
+    # the untranslated page: the English text at /fr/a/, with the notice in French
+    fallback = html(site / "fr/a/index.html")
+    notice = fallback.css_first('[data-hw-notice="fallback"]')
+    assert notice.attributes["lang"] == "fr-FR"
+    assert notice.css_first(".admonition-title").text() == "Pas encore traduit"
+    assert "Only in English." in fallback.css_first("article").text()
+
+    # its own search index, sitemap and 404 page
+    index = json.loads((site / "fr/search/search_index.json").read_text(encoding="utf-8"))
+    assert {doc["location"].split("#")[0] for doc in index["docs"]} == {"", "a/", "status/"}
+    english = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert not any(doc["location"].startswith("fr/") for doc in english["docs"])
+    sitemap = (site / "fr/sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/fr/</loc>" in sitemap and "<loc>https://example.org/</loc>" not in sitemap
+    assert 'hreflang="fr-FR"' in sitemap
+    assert "Sitemap: https://example.org/fr/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+    assert html(site / "fr/404.html").css_first("h1").text() == "Page introuvable"
+    assert html(site / "404.html").css_first("h1").text() == "Page not found"
+    assert 'var folders = ["fr/"]' in (site / "404.html").read_text(encoding="utf-8")
+
+    # translation status, in French, of the French pages
+    status = html(site / "fr/status/index.html")
+    assert "1 pages traduites sur 3" in status.css_first("article").text()
+    rows = {tr.css("td")[0].text(): tr.css("td")[1].text() for tr in status.css("table")[1].css("tbody tr")}
+    assert rows == {"a.md": "Pas encore traduite", "index.md": "Traduite", "status.md": "Pas encore traduite"}

@@ -280,7 +280,7 @@ def test_exit_code_2_on_bad_input(capsys, in_tmp, case):
             fh.write(b"<p>x</p>")
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
-    assert err.startswith("check_links: ") and "Traceback" not in err
+    assert err.startswith("check_links: ")  # in-process: a traceback would have raised
     expected = {
         "missing": f"{site}: no such directory",
         "not-a-site": f"{site}: not a built site (no index.html at its root)",

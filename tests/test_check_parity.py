@@ -173,15 +173,28 @@ def test_byte_cases():
         ("heading-mismatch", "index.md", "en", 6, "error"),
         ("link-mismatch", "index.md", "en", 10, "error"),
     ]
-    bad = {"malformed-yaml": "zh/page.md:4: malformed front matter (YAML): while parsing a flow sequence",
-           "non-utf8": "zh/page.md:7: not valid UTF-8 (byte 0xd6 at column 1)",
-           "frontmatter-not-mapping": "zh/page.md:2: front matter must be 'key: value' lines",
-           "missing-tree": "zh: Chinese tree not found"}
-    for case, message in bad.items():
+    # A page that cannot be read is one finding with its file and line (exit 2), never the
+    # end of the run; only a missing tree stops it.
+    bad = {"malformed-yaml": ("page.md", "zh", 4, "malformed front matter (YAML): while parsing a flow sequence"),
+           "non-utf8": ("page.md", "zh", 7, "not valid UTF-8 (byte 0xd6 at column 1)"),
+           "frontmatter-not-mapping": ("page.md", "zh", 2, "front matter must be 'key: value' lines")}
+    for case, (file, lang, line, message) in bad.items():
         result = golden(case)
-        assert result["exit"] == 2 and result["output"] is None
-        assert result["stderr"].startswith(f"check_parity: {message}"), case
-        assert "Traceback" not in result["stderr"]
+        assert result["exit"] == 2 and result["stderr"] == "", case
+        [finding] = result["output"]["findings"]
+        assert (finding["kind"], finding["file"], finding["lang"], finding["line"]) == ("bad-input", file, lang, line)
+        assert finding["message"].startswith(message), case
+    missing = golden("missing-tree")
+    assert missing["exit"] == 2 and missing["output"] is None
+    assert missing["stderr"].startswith("check_parity: zh: Chinese tree not found")
+
+
+def test_unreadable_pages_hide_no_other_finding():
+    result = golden("bad-input-hides-nothing")
+    assert result["exit"] == 2
+    found = [(f["kind"], f["file"], f["lang"], f["line"]) for f in result["output"]["findings"]]
+    assert found[:2] == [("bad-input", "a.md", "zh", 2), ("bad-input", "b.md", "en", 5)]
+    assert ("heading-mismatch", "c.md", "zh", 7) in found  # the readable pair is still compared
 
 
 # ---------------------------------------------------------------- source: reading

@@ -33,7 +33,7 @@ VERSION_IGNORED_KEYS = ("last_reviewed", STAMP_KEY)
 KINDS = (
     "missing-translation", "orphan-translation", "outdated", "frontmatter-mismatch",
     "heading-mismatch", "link-mismatch", "image-mismatch", "table-mismatch",
-    "admonition-mismatch", "codeblock-mismatch",
+    "admonition-mismatch", "codeblock-mismatch", "bad-input",
 )
 WARNING_KINDS = frozenset({"missing-translation", "outdated"})
 
@@ -456,8 +456,9 @@ def _sort_key(finding: Finding) -> tuple:
 def check_trees(en_root: str | Path, zh_root: str | Path, config: ParityConfig | None = None,
                 *, strict: bool = False) -> Report:
     """Compare two trees page by page. Findings are sorted by file and line; pages list
-    every relative path found in either tree. Raises SourceError for a missing tree or
-    an unreadable, undecodable or malformed page (the first one in path order)."""
+    every relative path found in either tree. Raises SourceError for a missing tree; an
+    unreadable, undecodable or malformed page is a `bad-input` finding (with its file and
+    line) and the other pages are still compared."""
     config = config or ParityConfig()
     en_root, zh_root = Path(en_root), Path(zh_root)
     _require_tree(en_root, "English")
@@ -468,8 +469,13 @@ def check_trees(en_root: str | Path, zh_root: str | Path, config: ParityConfig |
     zh_set = set(zh_files)
     en_set = set(en_files)
     for rel in sorted(en_set | zh_set):
-        en = _read_source(en_root / rel) if rel in en_set else None
-        zh = _read_source(zh_root / rel) if rel in zh_set else None
+        try:
+            en = _read_source(en_root / rel) if rel in en_set else None
+            zh = _read_source(zh_root / rel) if rel in zh_set else None
+        except SourceError as error:
+            lang = "en" if Path(error.file) == en_root / rel else "zh"
+            findings.append(Finding("bad-input", "error", rel, error.line, error.message, lang))
+            continue
         if en is None:
             pages.append(PageStatus(rel, ORPHAN, None, read_stamp(zh)[0]))
             findings.append(Finding(
