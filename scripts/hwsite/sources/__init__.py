@@ -9,6 +9,9 @@ cited from pages by key (front matter `sources:` and `[@key]` in the text).
 The lint rules that use them are in hwsite.lint_rules.citations.
 """
 
+# The lint rules import this package and it imports their Finding type: load them
+# first so that either entry point (lint or sources) sees complete modules.
+import hwsite.lint_rules  # noqa: F401  (isort: skip)
 from hwsite.sources.cite import CITATION, citations_in_line, frontmatter_keys, parse_citation
 from hwsite.sources.extension import CitationExtension, PageCitations
 from hwsite.sources.registry import (CODES, SOURCES_FILE, TYPES, Entry, Registry, RegistryError,
