@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from hwsite import external_links, links
+from hwsite.sources.registry import RegistryError, load_registry
 
 EPILOG = """\
 what is checked:
@@ -28,6 +29,9 @@ finding kinds (error unless marked):
   are meant to cross, and 404 pages are exempt), bad-mailto, bad-tel, file-url,
   unsafe-url (warning: javascript:), external-broken (--external: 4xx, bad TLS
   certificate), external-unreachable (warning, --external: timeout, refused, 5xx, 429).
+  With --external the url of every entry of the source registry (--sources) is checked
+  too; its findings name the registry file and the entry's url line. When no host name
+  resolves (no network), the external check is skipped and the checker says so.
   data:, blob: and about: URLs are ignored.
 
 base path and own host:
@@ -39,7 +43,7 @@ exit codes:
   0  no errors (warnings allowed unless --strict)
   1  broken links found (or warnings with --strict)
   2  bad input: SITE_DIR missing or not a built site (no index.html at its root),
-     unreadable or non-UTF-8 file, malformed mkdocs.yml
+     unreadable or non-UTF-8 file, malformed mkdocs.yml, malformed source registry
 """
 
 
@@ -66,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--list-external", action="store_true",
                    help="also list every external reference (http, mailto, tel, ...)")
     g.add_argument("--external", action="store_true", help="check http(s) URLs over the network")
+    g.add_argument("--sources", type=Path,
+                   help="source registry whose urls --external checks too (default: "
+                        "./scripts/data/sources.yml if present)")
     g.add_argument("--cache", type=Path, default=Path(".cache/external-links.json"),
                    help="JSON cache of external results (default: %(default)s)")
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
@@ -97,6 +104,18 @@ def _config(args: argparse.Namespace) -> links.SiteConfig:
             site_url = links.read_site_url(config_path)
     return links.make_config(site_url, args.base_path,
                              args.lang_prefix or links.DEFAULT_LANG_PREFIXES)
+
+
+def _registry_refs(path: Path | None) -> list[links.ExternalRef]:
+    """The url of every registry entry as an external reference (page: the registry
+    file, line: the url line). Raises RegistryError for a malformed registry."""
+    if path is None:
+        path = Path("scripts/data/sources.yml")
+        if not path.is_file():
+            return []
+    registry = load_registry(path, str(path))
+    return [links.ExternalRef(entry.url, entry.url, str(path), entry.line_of("url"), None)
+            for entry in registry if entry.url and entry.url.startswith(("http://", "https://"))]
 
 
 def _default_jobs() -> int:
@@ -159,11 +178,22 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.timeout, retries=max(0, args.retries), workers=args.workers,
             per_host_delay=args.per_host_delay, backoff=args.backoff,
             max_retry_after=args.max_retry_after, ttl_hours=args.cache_ttl)
-        fetch = [r for r in report.external if links.fetchable(r)]
+        try:
+            registry_refs = _registry_refs(args.sources)
+        except RegistryError as exc:
+            print(f"check_links: {exc}", file=sys.stderr)
+            return 2
+        fetch = [r for r in report.external if links.fetchable(r)] + registry_refs
+        urls = sorted({links.strip_fragment(r.url) for r in fetch})
+        if not external_links.network_available(urls, timeout=min(args.timeout, 5.0)):
+            print(f"check_links: no network (no host name resolves): skipped the external "
+                  f"check of {len(urls)} URLs ({len(registry_refs)} from the source "
+                  f"registry)", file=sys.stderr)
+            fetch = []
         cache = None if args.no_cache else external_links.load_cache(args.cache)
         results = external_links.check_urls(
-            (links.strip_fragment(r.url) for r in fetch), opts, cache)
-        if cache is not None:
+            (links.strip_fragment(r.url) for r in fetch), opts, cache) if fetch else {}
+        if cache is not None and fetch:
             try:
                 external_links.save_cache(args.cache, cache)
             except OSError as exc:  # a cache is an optimisation: report, do not fail

@@ -15,7 +15,9 @@ from pathlib import Path
 from hwsite.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
 from hwsite.files import write_atomically
 from hwsite.lint_rules import RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, read_page
+from hwsite.lint_rules.citations import check_languages
 from hwsite.source import SourceError
+from hwsite.sources.registry import SOURCES_FILE, RegistryError, load_registry, validate_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 PROG = "lint_content"
@@ -50,6 +52,14 @@ rule sets (--only) and finding codes (E = error, W = warning):
                HTML and Markdown markers are left alone.
   drafts       draft-left-in E: a '!!! warning "Draft"' box, or DRAFT/草稿 placeholders in
                headings or front matter, as written by scripts/new_page.py
+  citations    unknown-key E (a key in front matter sources: or a [@key] citation that
+               scripts/data/sources.yml does not have), citations-differ-between-languages E
+               (docs/X.md and docs_zh/X.md cite different keys), figure-without-citation E
+               (only with --figures: a paragraph with a percentage, "N million" or N万/亿
+               and no [@key]); the registry itself: registry-entry-incomplete E (a field
+               its type needs is missing), registry-value-invalid E, registry-duplicate-key
+               E, registry-field-unknown W, url-not-https E. Registry findings name the
+               line in sources.yml. Free-text sources: items are not checked.
   (always)     empty-file E, bom W, crlf-line-endings W, unknown-lint-ignore W
 
 ignoring one line: end it with <!-- lint-ignore RULE[,RULE] --> where RULE is a rule set
@@ -64,7 +74,8 @@ exit codes:
   0  no errors (warnings may be printed; --strict makes them errors)
   1  errors found
   2  bad input: a path that does not exist, a file that cannot be read or is not UTF-8,
-     malformed front matter (YAML), a broken glossary (scripts/data/glossary.yml)
+     malformed front matter (YAML), a broken glossary (scripts/data/glossary.yml), an
+     unreadable or malformed source registry (scripts/data/sources.yml)
 """
 
 
@@ -87,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--glossary", metavar="FILE", default=None,
                         help="glossary for the terms rules (default: scripts/data/glossary.yml)")
+    parser.add_argument("--sources", metavar="FILE", default=None,
+                        help="source registry for the citations rules (default: "
+                             "scripts/data/sources.yml)")
+    parser.add_argument("--figures", action="store_true",
+                        help="also report figures (percentages, millions, 万/亿) in "
+                             "paragraphs that cite no source (figure-without-citation)")
     parser.add_argument("--lang", choices=("en", "zh"), default=None,
                         help="language of every page (default: docs_zh/ is Chinese, the rest English)")
     return parser
@@ -143,6 +160,16 @@ def main(argv: list[str] | None = None) -> int:
 
     findings: list[Finding] = []
     bad: list[SourceError] = []
+    registry = None
+    if "citations" in rules:
+        registry_file = args.sources or os.path.relpath(SOURCES_FILE)
+        try:
+            registry = load_registry(registry_file)
+        except RegistryError as error:
+            bad.append(SourceError(error.file, error.line, error.message))
+        else:
+            findings += validate_registry(registry)
+    pages = []
     fixed: list[dict] = []
     for path, name in files:
         try:
@@ -159,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             bad.append(SourceError(name, None, f"cannot read file: {error.strerror or error}"))
             continue
-        findings += lint_page(page, rules, glossary)
+        findings += lint_page(page, rules, glossary, registry, args.figures)
+        pages.append(page)
+    if registry is not None:
+        findings += check_languages(pages, registry)
 
     if args.strict:
         findings = [Finding(f.code, "error", f.file, f.line, f.message, f.rule) for f in findings]

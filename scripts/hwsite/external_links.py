@@ -268,6 +268,33 @@ def check_url(url: str, opts: CheckOptions, spacing: _HostSpacing,
                      time.time(), attempts)
 
 
+def network_available(urls: Iterable[str], timeout: float = 3.0, tries: int = 3) -> bool:
+    """False when none of the first `tries` distinct hosts of `urls` resolves (no DNS,
+    no network): the caller then says it skipped the check instead of reporting every
+    URL as unreachable. True when one resolves, or when there is nothing to check."""
+    hosts = []
+    for url in urls:
+        host = urlsplit(to_ascii_url(url)).hostname
+        if host and host not in hosts:
+            hosts.append(host)
+        if len(hosts) >= tries:
+            break
+    if not hosts:
+        return True
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout)
+    try:
+        for host in hosts:
+            try:
+                socket.getaddrinfo(host, 443)
+                return True
+            except (OSError, UnicodeError):
+                continue
+    finally:
+        socket.setdefaulttimeout(previous)
+    return False
+
+
 # ---------------------------------------------------------------------------------------
 # cache
 

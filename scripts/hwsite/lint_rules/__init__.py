@@ -11,14 +11,15 @@ from pathlib import Path
 
 from hwsite import source as md
 from hwsite.glossary import Term
-from hwsite.lint_rules import drafts, frontmatter, safety, terms, typography
+from hwsite.sources.registry import Registry
+from hwsite.lint_rules import citations, drafts, frontmatter, safety, terms, typography
 from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, apply_ignores, make_page
 
-RULE_SETS = ("frontmatter", "safety", "terms", "typography", "drafts")
+RULE_SETS = ("frontmatter", "safety", "terms", "typography", "drafts", "citations")
 FILE_CODES = {"empty-file": ERROR, "bom": WARNING, "crlf-line-endings": WARNING,
               "unknown-lint-ignore": WARNING}
 CODES = {**FILE_CODES, **frontmatter.CODES, **safety.CODES, **terms.CODES,
-         **typography.CODES, **drafts.CODES}
+         **typography.CODES, **drafts.CODES, **citations.CODES}
 # Names a lint-ignore comment may use: a rule set or a single finding code.
 IGNORE_NAMES = set(RULE_SETS) | set(CODES)
 
@@ -44,9 +45,11 @@ def _file_findings(page: Page) -> list[Finding]:
 
 
 def lint_page(page: Page, rules: tuple[str, ...] = RULE_SETS,
-              glossary: list[Term] | None = None) -> list[Finding]:
+              glossary: list[Term] | None = None, registry: Registry | None = None,
+              figures: bool = False) -> list[Finding]:
     """All findings of the selected rule sets for one page, lint-ignore comments
-    applied, sorted by line. `glossary` is needed when 'terms' is selected."""
+    applied, sorted by line. `glossary` is needed when 'terms' is selected, `registry`
+    (the source registry) for 'citations'; figures=True adds figure-without-citation."""
     findings = _file_findings(page)
     if not page.source.text.strip():
         findings.append(Finding(
@@ -64,6 +67,8 @@ def lint_page(page: Page, rules: tuple[str, ...] = RULE_SETS,
         findings += typography.check(page)
     if "drafts" in rules:
         findings += drafts.check(page)
+    if "citations" in rules and registry is not None:
+        findings += citations.check(page, registry, figures)
     findings = apply_ignores(findings, page.source, IGNORE_NAMES)
     return sorted(findings, key=Finding.sort_key)
 

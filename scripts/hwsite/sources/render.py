@@ -1,0 +1,242 @@
+"""How a registry entry is written for readers: format_reference() gives the one
+canonical HTML form of a source per language, render_sources_page() the page that
+lists the whole registry grouped by type.
+
+UI words and punctuation live in SourceStrings, one instance per language
+(DEFAULT_STRINGS); nothing here branches on a language code.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import urlsplit
+
+from hwsite.sources.registry import TYPES, Entry, Registry
+
+
+@dataclass(frozen=True)
+class SourceStrings:
+    """Words and punctuation of one language for references and the sources page.
+
+    title_marks: how a title written in THIS language is marked (《》 for Chinese);
+    html_lang: the lang attribute for text in this language.
+    """
+
+    html_lang: str
+    references_heading: str
+    cite_label: str  # accessible name of a citation link; {n} is its number
+    unknown_source: str  # the visible error marker; {key} is the unknown key
+    working_title: str
+    registry_link: str  # text of the link from a page's reference to the sources page
+    page_title: str
+    page_intro: str
+    type_headings: Mapping[str, str]
+    months: tuple[str, ...]
+    date_format: str  # {day} {month} {month_name} {year}
+    year_format: str
+    after_who: str  # between the issuer/authors and the title
+    sep: str  # between the other parts
+    end: str  # after the last part
+    paren: tuple[str, str]
+    list_sep: str  # between several authors or parts of an identifier list
+    title_marks: tuple[str, str] = ("", "")
+    id_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+DEFAULT_STRINGS: dict[str, SourceStrings] = {
+    "en": SourceStrings(
+        html_lang="en",
+        references_heading="Sources",
+        cite_label="Source {n}",
+        unknown_source="unknown source: {key}",
+        working_title="working title",
+        registry_link="all sources",
+        page_title="All sources",
+        page_intro="Every source this site cites, grouped by kind. Pages link to the "
+                   "entries here from their own lists of sources.",
+        type_headings={"law": "Laws", "regulation": "Regulations and official notices",
+                       "standard": "Standards", "convention": "International conventions",
+                       "report": "Reports and manuals", "article": "Journal articles",
+                       "web page": "Web pages", "news": "News and press releases",
+                       "event": "Events"},
+        months=_MONTHS_EN,
+        date_format="{day} {month_name} {year}",
+        year_format="{year}",
+        after_who=". ",
+        sep=". ",
+        end=".",
+        paren=(" (", ")"),
+        list_sep=", ",
+        id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "No. "},
+    ),
+    "zh": SourceStrings(
+        html_lang="zh",
+        references_heading="参考资料",
+        cite_label="参考资料 {n}",
+        unknown_source="未知来源：{key}",
+        working_title="暂译",
+        registry_link="全部来源",
+        page_title="全部来源",
+        page_intro="本站引用的全部来源，按类别排列。各页面的参考资料链接到这里的条目。",
+        type_headings={"law": "法律", "regulation": "法规与规范性文件", "standard": "标准",
+                       "convention": "国际公约", "report": "报告与手册",
+                       "article": "期刊论文", "web page": "网页", "news": "新闻与新闻稿",
+                       "event": "活动"},
+        months=tuple(str(m) for m in range(1, 13)),
+        date_format="{year}年{month}月{day}日",
+        year_format="{year}年",
+        after_who="：",
+        sep="，",
+        end="。",
+        paren=("（", "）"),
+        list_sep="、",
+        title_marks=("《", "》"),
+        id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "第{}号"},
+    ),
+}
+
+
+def format_date(value: datetime.date, strings: SourceStrings) -> str:
+    return strings.date_format.format(day=value.day, month=value.month, year=value.year,
+                                      month_name=strings.months[value.month - 1])
+
+
+def _title_html(text: str, title_lang: str, reader: SourceStrings,
+                all_strings: Mapping[str, SourceStrings]) -> str:
+    own = all_strings.get(title_lang, reader)
+    lang = "" if own.html_lang == reader.html_lang else f' lang="{escape(own.html_lang)}"'
+    left, right = own.title_marks
+    return f"{left}<cite{lang}>{escape(text)}</cite>{right}"
+
+
+def _ids_html(entry: Entry, s: SourceStrings) -> str:
+    ids = entry.data.get("ids") or {}
+    parts = []
+    journal = ids.get("journal")
+    if isinstance(journal, Mapping) and journal.get("name"):
+        text = f"<i>{escape(str(journal['name']))}</i> {entry.data.get('year', '')}"
+        if journal.get("volume"):
+            text += f";{escape(str(journal['volume']))}"
+        if journal.get("issue"):
+            text += f"({escape(str(journal['issue']))})"
+        if journal.get("pages"):
+            text += f":{escape(str(journal['pages']))}"
+        parts.append(text)
+    for name in ("standard", "decree", "document_number"):
+        if ids.get(name):
+            parts.append(escape(str(ids[name])))
+    if ids.get("convention"):
+        label = s.id_labels.get("convention", "No. ")
+        number = str(ids["convention"])
+        parts.append(escape(label.format(number) if "{}" in label else label + number))
+    if ids.get("doi"):
+        doi = str(ids["doi"])
+        parts.append(f'{escape(s.id_labels.get("doi", "doi:"))}{escape(doi)}')
+    if ids.get("isbn"):
+        parts.append(escape(s.id_labels.get("isbn", "ISBN ") + str(ids["isbn"])))
+    return s.sep.join(parts)
+
+
+def format_reference(entry: Entry, language: str,
+                     strings: Mapping[str, SourceStrings] | None = None) -> str:
+    """The canonical way to write `entry` for readers of `language`, as an HTML
+    fragment (well-formed, escaped; no block elements).
+
+    English: Issuer. <cite>Title</cite> (other-language title, working title). Year;
+    revision. Identifiers. Link. Chinese: 发布机构：《标题》（原文标题），2014年（修正说明）。
+    A title in the reader's language comes first; the original follows in brackets when
+    it differs, and a title that is our own translation says so.
+    """
+    all_strings = strings or DEFAULT_STRINGS
+    s = all_strings[language]
+    data = entry.data
+    original = str(data.get("original_language", language))
+    titles = data.get("title") if isinstance(data.get("title"), Mapping) else {}
+    working = data.get("translated_title") == "working"
+
+    if isinstance(data.get("authors"), list):
+        who = s.list_sep.join(escape(str(a)) for a in data["authors"])
+    else:
+        who = escape(entry.text("issuer", language) or entry.text("issuer", original) or "")
+
+    shown_lang = language if titles.get(language) else original
+    title = _title_html(str(titles.get(shown_lang, entry.key)), shown_lang, s, all_strings)
+    other_lang = original if shown_lang != original else None
+    if other_lang and titles.get(other_lang):
+        title += s.paren[0] + _title_html(str(titles[other_lang]), other_lang, s, all_strings)
+        if working:
+            title += s.sep + escape(s.working_title)
+        title += s.paren[1]
+    elif shown_lang != original and working:
+        title += s.paren[0] + escape(s.working_title) + s.paren[1]
+
+    parts = [title]
+    for name in ("edition", "series", "published_in"):
+        text = entry.text(name, language) or entry.text(name, original)
+        if text:
+            parts.append(escape(text))
+    when = data.get("date")
+    if isinstance(when, datetime.date):
+        stamp = format_date(when, s)
+    else:
+        stamp = s.year_format.format(year=data.get("year", ""))
+    revision = data.get("revision")
+    if isinstance(revision, Mapping) and revision.get("text"):
+        text = revision["text"]
+        if isinstance(text, Mapping):
+            text = text.get(language) or text.get("en") or next(iter(text.values()), "")
+        stamp += s.paren[0] + escape(str(text))
+        if isinstance(revision.get("date"), datetime.date):
+            stamp += s.sep + format_date(revision["date"], s)
+        stamp += s.paren[1]
+    parts.append(stamp)
+    ids = _ids_html(entry, s)
+    if ids:
+        parts.append(ids)
+    body = s.sep.join(parts) + s.end
+    if who:
+        body = who + s.after_who + body
+    url = entry.url
+    if url and url.startswith("https://"):
+        host = urlsplit(url).hostname or url
+        host = host[4:] if host.startswith("www.") else host
+        body += f' <a class="hw-ref-url" href="{escape(url)}">{escape(host)}</a>'
+    return body
+
+
+def type_anchor(kind: str) -> str:
+    """The id of a type's heading on the sources page: 'web page' -> 'web-pages'."""
+    return kind.replace(" ", "-") + ("" if kind.endswith("s") else "s")
+
+
+def render_sources_page(registry: Registry, language: str,
+                        strings: Mapping[str, SourceStrings] | None = None) -> str:
+    """Markdown for the page listing the whole registry in `language`: a heading per
+    type (in TYPES order, empty types left out, id from type_anchor()), and under it a
+    list of references, newest first, each `<li id="src-KEY">`. The lists are HTML
+    blocks, which Markdown passes through unchanged."""
+    all_strings = strings or DEFAULT_STRINGS
+    s = all_strings[language]
+    lines = [f"# {s.page_title}", "", s.page_intro, ""]
+    for kind in TYPES:
+        entries = [e for e in registry if e.type == kind]
+        if not entries:
+            continue
+        entries.sort(key=lambda e: (-_year(e), e.key))
+        lines += [f"## {s.type_headings.get(kind, kind)} {{#{type_anchor(kind)}}}", "",
+                  '<ul class="hw-sources">']
+        lines += [f'<li id="src-{escape(e.key)}">{format_reference(e, language, all_strings)}</li>'
+                  for e in entries]
+        lines += ["</ul>", ""]
+    return "\n".join(lines)
+
+
+def _year(entry: Entry) -> int:
+    year = entry.data.get("year")
+    return year if isinstance(year, int) and not isinstance(year, bool) else 0
