@@ -20,5 +20,6 @@ class HealthWiseConfig(Config):
     # Folders of UI strings (<locale>.yml), relative to mkdocs.yml; later ones override earlier ones.
     strings_dirs = c.ListOfItems(c.Type(str), default=["overrides/strings"])
     glossary = c.Type(str, default="scripts/data/glossary.yml")
+    sources = c.Type(str, default="scripts/data/sources.yml")  # the source registry pages cite
     parity_config = c.Type(str, default="scripts/data/parity.yml")
     theme_color = c.Type(str, default="#00695c")

@@ -38,7 +38,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hwsite import glossary, html_fixes, minify, offline, parity, reading, site_outputs
+from hwsite import glossary, html_fixes, minify, offline, parity, reading, site_outputs, sources
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
@@ -50,6 +50,8 @@ from hwsite.plugin.page_info import PageInfo
 log = get_plugin_logger("hwsite")
 
 GLOSSARY_MARKER = "<!-- glossary -->"
+SOURCES_MARKER = "<!-- sources -->"
+SOURCES_PAGE = "sources.md"  # in each language's folder: the whole registry
 SHORT_LINKS_MARKER = "<!-- short-links -->"
 OFFLINE_TEMPLATE = "offline.html"
 POLYFILL = "assets/javascripts/iframe-worker-1.0.4.js"
@@ -98,6 +100,8 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self.languages: Languages | None = None
         self.config_dir = ""
         self._log_filter: _SourcePathsInMessages | None = None
+        self.registry: sources.Registry | None = None
+        self.citations: sources.CitationExtension | None = None
         self._reset_pass()
 
     def _reset_pass(self) -> None:
@@ -171,6 +175,14 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             self.config_dir = os.path.dirname(config.config_file_path)
             self.languages = self._read_languages(config)
             self._install_log_filters()
+            try:
+                self.registry = sources.load_registry(self._path(self.config.sources))
+            except sources.RegistryError as error:
+                raise PluginError(f"hwsite: {error}") from None
+            self.citations = sources.CitationExtension(registry=self.registry)
+        # one instance for every page of every pass; told about each page before it renders
+        if not any(ext is self.citations for ext in config.markdown_extensions):
+            config.markdown_extensions.append(self.citations)
         self._reset_pass()
         i18n = self._i18n(config)
         self.language = self.languages.get(getattr(i18n, "current_language", None))
@@ -253,6 +265,11 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             info.original_url = alternates[default].url or "./"
         self.pages[page.file.src_uri] = info
 
+        self._cite_page(page, info, files)
+        if SOURCES_MARKER in markdown:
+            markdown = markdown.replace(SOURCES_MARKER, sources.render_sources_page(
+                self.registry, self._citation_language(content_language), title=False), 1)
+
         if GLOSSARY_MARKER in markdown:
             markdown = markdown.replace(GLOSSARY_MARKER, glossary.glossary_markdown(
                 self._glossary(), content_language.locale), 1)
@@ -271,6 +288,20 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         if SHORT_LINKS_MARKER in markdown:
             markdown = markdown.replace(SHORT_LINKS_MARKER, self._short_links_list(page, config, files, language), 1)
         return markdown
+
+    def _citation_language(self, language: Language) -> str:
+        """The language a page's references are written in: its text's, where the
+        citation strings have it, else the default language's."""
+        return language.locale if language.locale in sources.DEFAULT_STRINGS else self.languages.default.locale
+
+    def _cite_page(self, page: Page, info: PageInfo, files: Files) -> None:
+        """Tell the citation extension about the page it renders next: its language, its
+        front matter `sources:` and where its language's list of all sources is."""
+        registry_page = files.get_file_from_path(info.language.prefix + SOURCES_PAGE)
+        registry_url = (tl.relative_url(page.file.url, registry_page.url)
+                        if registry_page is not None and registry_page is not page.file else None)
+        self.citations.set_page(self._citation_language(info.content_language), page.meta.get("sources") or [],
+                                registry_url=registry_url)
 
     def _statuses_for(self, language: Language) -> list[parity.PageStatus]:
         if self._statuses is None:

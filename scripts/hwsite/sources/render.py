@@ -216,14 +216,14 @@ def type_anchor(kind: str) -> str:
 
 
 def render_sources_page(registry: Registry, language: str,
-                        strings: Mapping[str, SourceStrings] | None = None) -> str:
+                        strings: Mapping[str, SourceStrings] | None = None, *, title: bool = True) -> str:
     """Markdown for the page listing the whole registry in `language`: a heading per
     type (in TYPES order, empty types left out, id from type_anchor()), and under it a
     list of references, newest first, each `<li id="src-KEY">`. The lists are HTML
     blocks, which Markdown passes through unchanged."""
     all_strings = strings or DEFAULT_STRINGS
     s = all_strings[language]
-    lines = [f"# {s.page_title}", "", s.page_intro, ""]
+    lines = [f"# {s.page_title}", "", s.page_intro, ""] if title else []
     for kind in TYPES:
         entries = [e for e in registry if e.type == kind]
         if not entries:
