@@ -450,7 +450,8 @@ def project_config(text: str, root: Path = ROOT, keep_nav: bool = False) -> str:
         raise BadInput("mkdocs.yml: theme.custom_dir 'overrides' not found")
     text, n = re.subn(r"(?m)^  - hwsite:\n", (
         f"  - hwsite:\n      strings_dirs: [{root}/overrides/strings]\n"
-        f"      glossary: {root}/scripts/data/glossary.yml\n      parity_config: {root}/scripts/data/parity.yml\n"), text)
+        f"      glossary: {root}/scripts/data/glossary.yml\n      parity_config: {root}/scripts/data/parity.yml\n"
+        f"      sources: {root}/scripts/data/sources.yml\n"), text)
     if n != 1:
         raise BadInput("mkdocs.yml: the hwsite plugin entry '  - hwsite:' not found")
     return text if keep_nav else _drop_top_level_block(text, "nav")

@@ -71,7 +71,7 @@ def test_five_pages_make_a_valid_bilingual_tree(tmp_path):
     project = yaml.load((target / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
     plugin = next(p["hwsite"] for p in project["plugins"] if isinstance(p, dict) and "hwsite" in p)
     assert "hooks" not in project
-    data = [*plugin["strings_dirs"], plugin["glossary"], plugin["parity_config"]]
+    data = [*plugin["strings_dirs"], plugin["glossary"], plugin["parity_config"], plugin["sources"]]
     assert all(Path(path).is_absolute() and Path(path).exists() for path in data)
     assert Path(project["theme"]["custom_dir"]) == ROOT / "overrides"
     assert "nav" not in project

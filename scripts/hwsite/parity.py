@@ -47,7 +47,6 @@ class ParityConfig:
     """Settings from parity.yml (see the comments there)."""
 
     english_only: tuple[str, ...] = ()
-    required: tuple[str, ...] = ("title", "description")
     paired: tuple[str, ...] = ()
     equal: tuple[str, ...] = ("module",)
     same_length: tuple[str, ...] = ()
@@ -115,7 +114,7 @@ def severity_of(kind: str, strict: bool = False) -> str:
 
 # ---------------------------------------------------------------- configuration
 
-_CONFIG_KEYS = ("english_only", "required", "paired", "equal", "same_length")
+_CONFIG_KEYS = ("english_only", "paired", "equal", "same_length")
 
 
 def load_config_cached(path: str | Path | None = None) -> ParityConfig:
@@ -317,14 +316,9 @@ def _show_value(value) -> str:
 def _frontmatter_findings(en: Source, zh: Source, config: ParityConfig, make) -> list[Finding]:
     findings = []
     pages = (("en", en, "English"), ("zh", zh, "Chinese"))
-    for key in config.required:
-        for lang, page, _ in pages:
-            if key not in page.meta:
-                findings.append(make("frontmatter-mismatch", page.front_matter.start_line or 1,
-                                     f"front matter has no '{key}' (required on every page); add it", lang))
+    # Which keys a page must have is the content lint's (frontmatter rules, per page
+    # kind); parity only compares the two languages.
     for key in config.paired:
-        if key in config.required:
-            continue
         for (lang, page, name), (_, other, other_name) in (pages, pages[::-1]):
             if key not in page.meta and key in other.meta:
                 findings.append(make("frontmatter-mismatch", page.front_matter.start_line or 1,
