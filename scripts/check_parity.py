@@ -27,7 +27,7 @@ findings (kind: severity):
   outdated             warning  English page changed since the Chinese page's translated_from
                                 stamp, or the Chinese page has no stamp
   orphan-translation   error    Chinese page without an English page
-  frontmatter-mismatch error    keys/values of parity.yml's required, paired, equal, same_length
+  frontmatter-mismatch error    keys/values of parity.yml's paired, equal, same_length
   heading-mismatch     error    heading levels, count or explicit {#ids} differ
   link-mismatch        error    link targets differ (text may differ; x.md#id is the same
                                 string in both languages)
@@ -51,7 +51,7 @@ exit codes:
   2  bad input: missing tree, unreadable or non-UTF-8 file, malformed front matter,
      broken parity.yml, --stamp/--diff of a page without an English or Chinese page
 
-settings: scripts/data/parity.yml (english_only, required, paired, equal, same_length).
+settings: scripts/data/parity.yml (english_only, paired, equal, same_length).
 """
 
 
