@@ -109,12 +109,14 @@ def test_two_pages_with_one_module_number_conflict():
     assert tl.conflicts(a + c) == []
 
 
-@pytest.mark.parametrize("src, prefix, expected", [
-    ("fact-sheets/safety.md", "", True), ("zh/fact-sheets/safety.md", "zh/", True),
-    ("fact-sheets/index.md", "", False), ("modules/01-x.md", "", False), ("zh/fact-sheets/index.md", "zh/", False),
+@pytest.mark.parametrize("rel, expected", [
+    ("fact-sheets/safety.md", True), ("fact-sheets/index.md", False), ("modules/01-x.md", False),
 ])
-def test_fact_sheet_pages(src, prefix, expected):
-    assert tl.is_fact_sheet(src, prefix) is expected
+def test_fact_sheet_pages(rel, expected):
+    from hwsite import site_model
+
+    assert site_model.is_fact_sheet(rel) is expected
+    assert site_model.is_module_page(rel) is (rel == "modules/01-x.md")
 
 
 @pytest.mark.parametrize("frm, to, expected", [

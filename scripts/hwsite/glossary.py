@@ -15,9 +15,10 @@ from pathlib import Path
 import yaml
 
 from hwsite.files import parsed_once_per_version
+from hwsite.site_model import HAN
 
 GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "data" / "glossary.yml"
-HAN = re.compile(r"[\u3400-\u9fff]")
+
 # libyaml's loader when PyYAML has it (its wheels do): 20x faster than the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

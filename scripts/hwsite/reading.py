@@ -11,10 +11,11 @@ import math
 import re
 from html.parser import HTMLParser
 
+from hwsite.site_model import HAN
+
 WORDS_PER_MINUTE = 200
 HAN_PER_MINUTE = 300
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.\-][A-Za-z0-9\u00c0-\u024f]+)*")
 class _Text(HTMLParser):
     """Visible text of rendered Markdown, without heading permalinks (¶) and scripts."""
@@ -49,8 +50,8 @@ def visible_text(html: str) -> str:
 
 def count_text(text: str) -> tuple[int, int]:
     """(Han characters, words in Latin script) of a text."""
-    han = len(_HAN.findall(text))
-    words = len(_WORD.findall(_HAN.sub(" ", text)))
+    han = len(HAN.findall(text))
+    words = len(_WORD.findall(HAN.sub(" ", text)))
     return han, words
 
 

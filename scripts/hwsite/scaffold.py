@@ -10,11 +10,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
-SECTIONS = {"modules": "module", "fact-sheets": "fact-sheet",
-            "resources": "resource", "trainings": "training"}
+from hwsite.site_model import MODULE_RANGE, SECTIONS
+
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _MODULE_SLUG = re.compile(r"(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-MODULE_RANGE = (1, 8)
 CHECKPOINTS = 6
 
 MODULE_TITLES = {

@@ -21,12 +21,10 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from .files import write_atomically
+from .site_model import CHECKLIST_ID, CHECKPOINT_ID
 
-CHECKPOINT_ID = re.compile(r"checkpoint-([1-9][0-9]*)")
-CHECKLIST_ID = "checklist"
 QR_DIR = "assets/qr/"
 # Fact sheets have no short link; their QR code carries the page URL.
-FACT_SHEET_DIR = "fact-sheets/"
 
 
 class ShortLinkError(Exception):
@@ -120,12 +118,6 @@ def conflicts(links: Iterable[ShortLink]) -> list[str]:
             problems.append(f"short link /{link.path} claimed by both {first.source} and {link.source} "
                             f"(module: {link.module}); give each module page its own number")
     return problems
-
-
-def is_fact_sheet(src_uri: str, prefix: str = "") -> bool:
-    """A fact-sheet page (not the fact sheets' index) by its source path."""
-    rel = src_uri[len(prefix):] if prefix and src_uri.startswith(prefix) else src_uri
-    return rel.startswith(FACT_SHEET_DIR) and posixpath.basename(rel) not in ("index.md", "README.md")
 
 
 # ---------------------------------------------------------------- URLs

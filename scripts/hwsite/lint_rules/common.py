@@ -11,12 +11,10 @@ from pathlib import Path
 
 from hwsite import source as md
 from hwsite.source import Source
+from hwsite.site_model import HAN, HAN_CHARS, PAGE_KINDS, SECTIONS  # noqa: F401  (re-exported to the rules)
 
 ERROR, WARNING = "error", "warning"
 
-# Chinese characters (CJK unified ideographs, extension A and the compatibility block).
-HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-HAN = re.compile(f"[{HAN_CHARS}]")
 # Chinese punctuation that closes or opens a phrase; it counts as Chinese context.
 CJK_CLOSING = "）》」』”’】〕、。，：；？！…—"
 CJK_OPENING = "（《「『“‘【〔—…"
@@ -25,9 +23,6 @@ CJK_OPENING = "（《「『“‘【〔—…"
 # letter, a Chinese character nor a space, so no prose rule matches across it.
 PROTECTED = "\x00"
 
-SECTIONS = {"modules": "module", "fact-sheets": "fact-sheet",
-            "resources": "resource", "trainings": "training"}
-PAGE_KINDS = ("module", "fact-sheet", "resource", "training", "index", "other")
 
 
 @dataclass(frozen=True)

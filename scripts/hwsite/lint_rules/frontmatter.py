@@ -8,6 +8,7 @@ import re
 
 from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page
 from hwsite.lint_rules.drafts import is_placeholder
+from hwsite.site_model import MODULE_RANGE
 
 RULE = "frontmatter"
 
@@ -39,7 +40,6 @@ OPTIONAL = ("last_reviewed", "sources", "hide", "search")
 OPTIONAL_ZH = ("translated_from",)
 
 DESCRIPTION_LENGTH = {"en": (50, 160), "zh": (20, 120)}
-MODULE_RANGE = (1, 8)
 
 _MODULE_FILE = re.compile(r"(\d\d)-")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")

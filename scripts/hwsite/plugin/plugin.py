@@ -38,7 +38,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hwsite import glossary, html_fixes, minify, offline, parity, reading, site_outputs, sources
+from hwsite import glossary, html_fixes, minify, offline, parity, reading, site_model, site_outputs, sources
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
@@ -56,8 +56,6 @@ SHORT_LINKS_MARKER = "<!-- short-links -->"
 OFFLINE_TEMPLATE = "offline.html"
 POLYFILL = "assets/javascripts/iframe-worker-1.0.4.js"
 PAGE_META_PARTIAL = "partials/hw-page-meta.html"
-# modules/01-... and fact-sheets/..., not the section index pages (paths inside a language)
-_READING_META = re.compile(r"^(?:modules/\d\d-[^/]+|fact-sheets/(?!index\.md$)[^/]+)\.md$")
 _H1_END = re.compile(r"</h1>", re.I)
 
 
@@ -349,7 +347,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             checklist = next((link for link in info.short_links if link.kind == "checklist"), None)
             if checklist:
                 share["checklist"] = {"url": tl.absolute_url(site, checklist.path), "qr": tl.qr_file(checklist.path)}
-        elif tl.is_fact_sheet(page.file.src_uri, language.prefix):
+        elif site_model.is_fact_sheet(info.rel_path):
             share = {"kind": "fact-sheet", "path": page.file.url, "url": tl.absolute_url(site, page.file.url),
                      "qr": tl.qr_file(page.file.url)}
         else:
@@ -397,7 +395,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 html_text = tl.insert_after_heading(html_text, tl.CHECKLIST_ID, self._print_qr(
                     page, checklist["qr"], checklist["url"], language.t("tt.print.checklist"), language.t("tt.qr.alt")))
 
-        if _READING_META.match(info.rel_path):
+        if site_model.is_module_page(info.rel_path) or site_model.is_fact_sheet(info.rel_path):
             info.reading_minutes = reading.reading_minutes(html_text)
             value = page.meta.get("last_reviewed")
             if value is not None:
