@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 from selectolax.lexbor import LexborHTMLParser
 
 from hwsite import parity
@@ -367,3 +369,25 @@ def test_a_third_language_needs_only_configuration_and_content(tmp_path):
     assert "1 pages traduites sur 3" in status.css_first("article").text()
     rows = {tr.css("td")[0].text(): tr.css("td")[1].text() for tr in status.css("table")[1].css("tbody tr")}
     assert rows == {"a.md": "Pas encore traduite", "index.md": "Traduite", "status.md": "Pas encore traduite"}
+
+
+def test_previewing_one_language_builds_only_that_language(tmp_path):
+    """`make serve LANG=zh`: the Chinese pages (with their English fallbacks) are built,
+    the English pass reads only its home page; `mkdocs build` ignores the option."""
+    config_path = write_fixture_site(tmp_path, EN, ZH, NAV)
+    text = config_path.read_text(encoding="utf-8").replace("  - hwsite:\n", "  - hwsite:\n      preview_language: zh\n", 1)
+    config_path.write_text(text, encoding="utf-8")
+    site = tmp_path / "preview"
+    config = load_config(str(config_path), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    built = {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
+    assert "zh/index.html" in built and "zh/a/index.html" in built and "zh/b/index.html" in built
+    assert "index.html" in built and "a/index.html" not in built and "b/index.html" not in built
+
+    full, result = tmp_path / "full", run_mkdocs_build(config_path, tmp_path / "full")
+    assert result.returncode == 0, result.stderr
+    assert (full / "a/index.html").is_file() and (full / "zh/a/index.html").is_file()

@@ -23,3 +23,6 @@ class HealthWiseConfig(Config):
     sources = c.Type(str, default="scripts/data/sources.yml")  # the source registry pages cite
     parity_config = c.Type(str, default="scripts/data/parity.yml")
     theme_color = c.Type(str, default="#00695c")
+    # `mkdocs serve` of one language only (make serve LANG=zh): the others' pages are not
+    # rebuilt on each save; ignored by `mkdocs build`.
+    preview_language = c.Optional(c.Type(str))

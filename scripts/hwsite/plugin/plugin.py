@@ -98,6 +98,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self.languages: Languages | None = None
         self.config_dir = ""
         self._log_filter: _SourcePathsInMessages | None = None
+        self._validation: tuple[int, int] | None = None  # see on_files, previewing one language
         self.registry: sources.Registry | None = None
         self.citations: sources.CitationExtension | None = None
         self._reset_pass()
@@ -166,6 +167,10 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         except ImportError:  # search still works for English without jieba
             pass
 
+    def on_shutdown(self) -> None:
+        # MkDocs keeps a plugin with on_startup for the whole process (every serve rebuild)
+        self.command = "build"
+
     @event_priority(100)  # before the search plugin reads jieba_dict_user, before the offline plugin adds its shim
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self._outer_pass(config):
@@ -178,12 +183,16 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             except sources.RegistryError as error:
                 raise PluginError(f"hwsite: {error}") from None
             self.citations = sources.CitationExtension(registry=self.registry)
+            self._limit_preview(config)
         # one instance for every page of every pass; told about each page before it renders
         if not any(ext is self.citations for ext in config.markdown_extensions):
             config.markdown_extensions.append(self.citations)
         self._reset_pass()
         i18n = self._i18n(config)
         self.language = self.languages.get(getattr(i18n, "current_language", None))
+        if self._validation is not None:  # the previewed language's pass checks its links again
+            config.validation.nav.not_found, config.validation.links.not_found = self._validation
+            self._validation = None
 
         search = config.plugins.get("material/search") or config.plugins.get("search")
         target = search.config.jieba_dict_user if search else None
@@ -203,6 +212,30 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             config.theme.static_templates.add(OFFLINE_TEMPLATE)
         return config
 
+    def _preview_language(self) -> Language | None:
+        """The one language `mkdocs serve` previews (preview_language), else None."""
+        locale = self.config.preview_language
+        if self.command != "serve" or not locale:
+            return None
+        if locale not in self.languages:
+            raise PluginError(f"hwsite: preview_language '{locale}' is not one of the site's languages "
+                              f"({', '.join(lang.locale for lang in self.languages)})")
+        return self.languages.get(locale)
+
+    def _limit_preview(self, config: MkDocsConfig) -> None:
+        """Previewing one language: no pass for the other translations, and the default
+        language's pass (which the i18n plugin always runs first) reads only its home page
+        when the previewed language is another one; fallback pages still come from the
+        default language's sources, read in the previewed language's own pass."""
+        preview = self._preview_language()
+        i18n = self._i18n(config)
+        if preview is None or i18n is None:
+            return
+        for entry in i18n.config.languages:
+            if entry.locale not in (preview.locale, self.languages.default.locale):
+                entry.build = False
+        log.info("previewing %s only: other languages' pages are not rebuilt", preview.name)
+
     def _install_log_filters(self) -> None:
         replacements = []
         for lang in self.languages.others:
@@ -220,6 +253,15 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
 
     @event_priority(50)  # before the i18n plugin sorts files into languages (-100)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        preview = self._preview_language()
+        if preview is not None and self.language.default and not preview.default:
+            # the default language's pass of a preview of another language: its home page only,
+            # and no warnings about the nav entries and links this leaves without a page
+            for file in [f for f in files.documentation_pages() if f.src_uri != "index.md"]:
+                files.remove(file)
+            self._validation = (config.validation.nav.not_found, config.validation.links.not_found)
+            config.validation.nav.not_found = config.validation.links.not_found = logging.DEBUG
+            return files
         # Theme sources that are not site files: overrides/sw.js (filled in after the
         # build) and the UI strings (read by the build, strings_dirs)
         strings = {os.path.realpath(self._path(d)) for d in self.config.strings_dirs}
