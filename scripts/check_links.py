@@ -10,7 +10,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from hwsite import external_links, links
+from hwsite import links
+from hwsite.links import external
 from hwsite.sources.registry import RegistryError, load_registry
 
 EPILOG = """\
@@ -174,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"check_links: {exc}", file=sys.stderr)
         return 2
     if args.external:
-        opts = external_links.CheckOptions(
+        opts = external.CheckOptions(
             timeout=args.timeout, retries=max(0, args.retries), workers=args.workers,
             per_host_delay=args.per_host_delay, backoff=args.backoff,
             max_retry_after=args.max_retry_after, ttl_hours=args.cache_ttl)
@@ -183,23 +184,23 @@ def main(argv: list[str] | None = None) -> int:
         except RegistryError as exc:
             print(f"check_links: {exc}", file=sys.stderr)
             return 2
-        fetch = [r for r in report.external if links.fetchable(r)] + registry_refs
-        urls = sorted({links.strip_fragment(r.url) for r in fetch})
-        if not external_links.network_available(urls, timeout=min(args.timeout, 5.0)):
+        fetch = [r for r in report.external if external.fetchable(r)] + registry_refs
+        urls = sorted({external.strip_fragment(r.url) for r in fetch})
+        if not external.network_available(urls, timeout=min(args.timeout, 5.0)):
             print(f"check_links: no network (no host name resolves): skipped the external "
                   f"check of {len(urls)} URLs ({len(registry_refs)} from the source "
                   f"registry)", file=sys.stderr)
             fetch = []
-        cache = None if args.no_cache else external_links.load_cache(args.cache)
-        results = external_links.check_urls(
-            (links.strip_fragment(r.url) for r in fetch), opts, cache) if fetch else {}
+        cache = None if args.no_cache else external.load_cache(args.cache)
+        results = external.check_urls(
+            (external.strip_fragment(r.url) for r in fetch), opts, cache) if fetch else {}
         if cache is not None and fetch:
             try:
-                external_links.save_cache(args.cache, cache)
+                external.save_cache(args.cache, cache)
             except OSError as exc:  # a cache is an optimisation: report, do not fail
                 print(f"check_links: cannot write cache {args.cache}: {exc}", file=sys.stderr)
         report.findings = links.sort_findings(
-            report.findings + links.external_findings(fetch, results))
+            report.findings + external.url_findings(fetch, results))
     listing = _external_listing(report.external) if args.list_external else None
     if args.format == "json":
         data = {"pages": report.pages, "links": report.links,

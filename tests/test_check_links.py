@@ -1,6 +1,6 @@
-"""Tests of the built-site link checker: scripts/check_links.py, hwsite.links and
-hwsite.external_links. The fixture site (tests/fixtures/links/built) holds every defect
-kind next to the valid traps that must not be reported."""
+"""Tests of the built-site link checker: scripts/check_links.py and the hwsite.links
+package (external links included). The fixture site (tests/fixtures/links/built) holds
+every defect kind next to the valid traps that must not be reported."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import check_links
-from hwsite import external_links, links
+from hwsite import links
+from hwsite.links import external as external_links, hints, resolve
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "links"
 SITE = FIXTURES / "built"
@@ -405,7 +406,7 @@ def test_parse_css_lines_comments_and_escapes():
     ("/a//./..", "/a/"), ("/x.html", "/x.html"),
 ])
 def test_remove_dot_segments(path, expected):
-    assert links._remove_dot_segments(path) == expected
+    assert resolve._remove_dot_segments(path) == expected
 
 
 def test_read_site_url_env_and_unknown_tags(tmp_path):
@@ -630,6 +631,6 @@ def test_did_you_mean_pruning_picks_what_scoring_every_candidate_picks():
         paths = sorted({"/".join(rng.choice(words) for _ in range(rng.randint(1, 4))) + rng.choice(["/", ".html", ""])
                         for _ in range(rng.randint(1, 40))})
         query = "/".join(rng.choice(words) for _ in range(rng.randint(1, 4))) + "/"
-        assert links._most_similar_path(query, paths) == _most_similar_by_brute_force(query, paths), (query, paths)
+        assert hints._most_similar_path(query, paths) == _most_similar_by_brute_force(query, paths), (query, paths)
     # equal scores: the first candidate wins, as before the pruning
-    assert links._most_similar_path("a/x/", ["a/b/", "a/c/"]) == "a/b/"
+    assert hints._most_similar_path("a/x/", ["a/b/", "a/c/"]) == "a/b/"

@@ -334,7 +334,7 @@ def test_real_site_pages_pass_the_citations_rules():
 
 def test_link_checker_checks_registry_urls_and_says_when_offline(tmp_path, capsys, monkeypatch):
     import check_links
-    from hwsite import external_links
+    from hwsite.links import external as external_links
 
     site = tmp_path / "site"
     site.mkdir()

@@ -1,5 +1,6 @@
-"""External references of the built site: offline syntax checks of mailto:/tel: URLs and a
-polite http(s) checker (bounded threads, per-host spacing, retries, on-disk JSON cache).
+"""External references of the built site: offline syntax checks of mailto:/tel: URLs, a
+polite http(s) checker (bounded threads, per-host spacing, retries, on-disk JSON cache),
+and the findings of the URLs that failed.
 
 Nothing here runs unless the link checker is asked to (--external); no module-level state.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from hwsite.files import write_atomically
+from hwsite.links.report import KINDS, ExternalRef, Finding, sort_findings
 
 USER_AGENT = "healthwise-link-checker/1.0 (+static site CI; polite, cached)"
 # Transient failures (timeouts, 5xx, 429) are kept at most this long so a flaky host does
@@ -363,3 +365,29 @@ def check_urls(urls: Iterable[str], opts: CheckOptions, cache: dict[str, dict] |
                 if not isinstance(e, dict) or _fresh(e, now, opts.ttl_hours) is None]:
         del entries[url]
     return results
+
+
+# ---------------------------------------------------------------------------------------
+# from references to findings
+
+
+def fetchable(ref: ExternalRef) -> bool:
+    return urlsplit(ref.url).scheme.lower() in ("http", "https")
+
+
+def strip_fragment(url: str) -> str:
+    return url.partition("#")[0]
+
+
+def url_findings(refs: Iterable[ExternalRef], results: dict[str, UrlResult]) -> list[Finding]:
+    """Findings for external references whose URL check failed; results is check_urls()'s
+    answer, by URL without fragment."""
+    out = []
+    for ref in refs:
+        res = results.get(strip_fragment(ref.url))
+        if res is None or res.ok:
+            continue
+        kind = "external-broken" if res.broken else "external-unreachable"
+        out.append(Finding(ref.page, ref.line, kind, ref.href, res.describe(), ref.source,
+                           KINDS[kind]))
+    return sort_findings(out)
