@@ -593,8 +593,9 @@ class _Document:
             match = _REF_DEF.match(line)
             if match:
                 target = match["angle"] if match["angle"] is not None else match["dest"]
-                self.definitions.setdefault(_label_key(match["label"]),
-                                            (target, index + 1, match["label"].strip()))
+                # a repeated label: the last definition wins, as in Python-Markdown (which
+                # builds the site; CommonMark would keep the first)
+                self.definitions[_label_key(match["label"])] = (target, index + 1, match["label"].strip())
                 scan_lines[index] = _blank(line)  # a definition is no [shortcut] link
         self.masked = "\n".join(scan_lines)
         self.brackets = _bracket_pairs(self.masked)
