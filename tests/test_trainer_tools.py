@@ -412,7 +412,7 @@ def test_fact_sheets_have_qr_codes_of_their_address(real_site):
 
 
 def test_trainers_page_is_in_the_nav_of_both_languages(real_site):
-    for lang, label in (("", "For trainers"), ("zh/", "培训师专区")):
+    for lang, label in (("", "Trainer's kit"), ("zh/", "培训师工具包")):
         doc = html(real_site / lang / "index.html")
         assert label in [n.text(strip=True) for n in doc.css("nav.md-nav--primary .md-nav__link")]
         listing = html(real_site / lang / "trainers/short-links/index.html")
