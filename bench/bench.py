@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from bench import gen_site
+from bench import gen_site, search_eval
 
 ROOT = Path(__file__).resolve().parent.parent
 PROG = "bench"
@@ -2029,7 +2029,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         _atomic_write(run.out / "results.json", json.dumps(run.results, ensure_ascii=False, indent=1, default=str) + "\n")
-        _atomic_write(run.out / "REPORT.md", render_report(run.results))
+        # the search quality section comes from bench/search_eval.py: keep it
+        kept = search_eval.kept_report_section(run.out / "REPORT.md")
+        _atomic_write(run.out / "REPORT.md", render_report(run.results) + kept)
     except OSError as error:
         print(f"{PROG}: cannot write the report: {error}", file=sys.stderr)
         return 2

@@ -1,0 +1,49 @@
+"""Search quality floor: every query of tests/data/search_queries.tsv typed into Material's
+search box of the real site in headless Chromium (bench/search_eval.py does the typing and
+the scoring). The floors are the figures measured on 2026-12 (query set v1, see
+bench/REPORT.md "Search quality, query set v1") minus 3 percentage points, rounded down:
+a drop fails; after an improvement, raise them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bench import search_eval
+
+# lang -> metric -> floor in %. Measured (v1): en 80.6 / 67.5 / 63.3, exact 97.1;
+# zh 75.1 / 62.1 / 60.3, exact 88.6 (page in top 3 / section in top 3 / page first).
+FLOORS = {
+    "en": {"page_top3": 77, "section_top3": 64, "page_first": 60, "exact_page_top3": 94},
+    "zh": {"page_top3": 72, "section_top3": 59, "page_first": 57, "exact_page_top3": 85},
+}
+
+
+@pytest.fixture(scope="module")
+def queries():
+    return search_eval.load_queries()
+
+
+def test_query_set_covers_both_languages_and_every_kind(queries):
+    for lang in FLOORS:
+        mine = [q for q in queries if q.lang == lang]
+        assert len(mine) >= 150, lang
+        assert Counter(q.kind for q in mine).keys() == set(search_eval.KINDS), lang
+
+
+def test_every_expected_page_and_section_exists(real_site, queries):
+    assert search_eval.missing_targets(real_site, queries) == []
+
+
+def test_search_finds_what_health_workers_look_for(browser, site_url, queries):
+    outcomes = search_eval.run(site_url, queries, browser=browser)
+    figures = search_eval.figures(outcomes)
+    report = search_eval.markdown(figures)
+    for lang, floor in FLOORS.items():
+        overall = figures[lang]["all"]
+        measured = {**{k: overall[k] for k in ("page_top3", "section_top3", "page_first")},
+                    "exact_page_top3": figures[lang]["kinds"]["exact"]["page_top3"]}
+        below = {k: (measured[k], f) for k, f in floor.items() if measured[k] < f}
+        worst = "\n".join(search_eval.describe(o) for o in search_eval.worst(outcomes, lang))
+        assert not below, f"{lang}: below the floor {below}\n{report}\nworst:\n{worst}"
