@@ -19,6 +19,7 @@ from urllib.parse import unquote
 import yaml
 
 from hwsite import source as md
+from hwsite.findings import Finding as _Finding
 from hwsite.files import parsed_once_per_version
 from hwsite.source import Source, SourceError
 
@@ -56,16 +57,15 @@ class ParityConfig:
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One problem. file is relative to the tree root (forward slashes); lang says which
-    tree file and line refer to ('en' or 'zh'); line is None when no line applies."""
+class Finding(_Finding):
+    """One problem (hwsite.findings.Finding; its code is one of KINDS). file is relative to
+    the tree root (forward slashes); lang says which tree file and line refer to."""
 
-    kind: str
-    severity: str
-    file: str
-    line: int | None
-    message: str
     lang: str = "zh"
+
+    @property
+    def kind(self) -> str:
+        return self.code
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "file": self.file, "line": self.line,

@@ -12,7 +12,7 @@ from hwsite.links.config import SiteConfig
 from hwsite.links.external import validate_mailto, validate_tel
 from hwsite.links.hints import PathHints, closest_id, suggest_href
 from hwsite.links.parse import ALT, NAV, SWITCH, URL_WS, XLANG, Ref, parse_css, parse_page
-from hwsite.links.report import KINDS, BadInput, ExternalRef, Finding, Report, sort_findings
+from hwsite.links.report import BadInput, ExternalRef, Finding, Report, sort_findings
 from hwsite.links.resolve import PageCtx, Site, Target, fragment_ok, is_page_path
 
 # A reference to a fragment of another page, checked once every page's ids are known:
@@ -54,7 +54,7 @@ class _Checker:
 
     def emit(self, kind: str, ctx: PageCtx, ref: Ref, hint: str | None) -> None:
         self.out.findings.append(
-            Finding(ctx.path, ref.line, kind, ref.href, hint, ctx.source, KINDS[kind]))
+            Finding.of(ctx.path, ref.line, kind, ref.href, hint, ctx.source))
 
     def suggest(self, page: str, target: str, form: str, href: str,
                 fragment: str | None = None) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from hwsite.files import write_atomically
-from hwsite.links.report import KINDS, ExternalRef, Finding, sort_findings
+from hwsite.links.report import ExternalRef, Finding, sort_findings
 
 USER_AGENT = "healthwise-link-checker/1.0 (+static site CI; polite, cached)"
 # Transient failures (timeouts, 5xx, 429) are kept at most this long so a flaky host does
@@ -388,6 +388,5 @@ def url_findings(refs: Iterable[ExternalRef], results: dict[str, UrlResult]) -> 
         if res is None or res.ok:
             continue
         kind = "external-broken" if res.broken else "external-unreachable"
-        out.append(Finding(ref.page, ref.line, kind, ref.href, res.describe(), ref.source,
-                           KINDS[kind]))
+        out.append(Finding.of(ref.page, ref.line, kind, ref.href, res.describe(), ref.source))
     return sort_findings(out)

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-ERROR = "error"
-WARNING = "warning"
+from hwsite.findings import ERROR, WARNING
+from hwsite.findings import Finding as _Finding
 
 # kind -> severity. Warnings only fail a run with --strict.
 KINDS = {
@@ -34,14 +34,28 @@ class BadInput(Exception):
 
 
 @dataclass(frozen=True)
-class Finding:
-    page: str
-    line: int
-    kind: str
-    href: str
+class Finding(_Finding):
+    """A broken reference (hwsite.findings.Finding; code is one of KINDS, file the built
+    page) with what the link check reports beside it: the href as written, a hint, and
+    the Markdown source of the page when the build recorded it."""
+
+    href: str = ""
     hint: str | None = None
     source: str | None = None
-    severity: str = ERROR
+
+    @classmethod
+    def of(cls, page: str, line: int, kind: str, href: str, hint: str | None = None,
+           source: str | None = None) -> Finding:
+        message = f"{kind} {href}" + (f" -> {hint}" if hint else "")
+        return cls(kind, KINDS[kind], page, line, message, href, hint, source)
+
+    @property
+    def page(self) -> str:
+        return self.file
+
+    @property
+    def kind(self) -> str:
+        return self.code
 
     def as_dict(self) -> dict:
         return {

@@ -13,7 +13,8 @@ from hwsite import source as md
 from hwsite.source import Source
 from hwsite.site_model import HAN, HAN_CHARS, PAGE_KINDS, SECTIONS  # noqa: F401  (re-exported to the rules)
 
-ERROR, WARNING = "error", "warning"
+from hwsite.findings import ERROR, WARNING  # noqa: F401  (re-exported to the rules)
+from hwsite.findings import Finding as _Finding
 
 # Chinese punctuation that closes or opens a phrase; it counts as Chinese context.
 CJK_CLOSING = "）》」』”’】〕、。，：；？！…—"
@@ -26,16 +27,10 @@ PROTECTED = "\x00"
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One problem. code: stable name (see the --help of lint_content.py); rule: the
-    rule set that found it; line: 1-based, None when it is about the whole file."""
+class Finding(_Finding):
+    """One problem (hwsite.findings.Finding) and the rule set that found it."""
 
-    code: str
-    severity: str
-    file: str
-    line: int | None
-    message: str
-    rule: str
+    rule: str = ""
 
     def to_dict(self) -> dict:
         return {"code": self.code, "severity": self.severity, "file": self.file,
