@@ -297,14 +297,39 @@ def test_page_without_citations_gets_no_list():
 
 
 def test_format_reference_per_language():
+    # The revision text already names 2018, the year of its date: the date is not repeated.
     law = registry().get("prc-law")
     assert format_reference(law, "zh") == (
         "全国人民代表大会常务委员会：《<cite>中华人民共和国职业病防治法</cite>》，2001年"
-        "（amended 2011, 2016, 2017 and 2018，2018年12月29日），主席令第二十四号。")
+        "（amended 2011, 2016, 2017 and 2018），主席令第二十四号。")
     assert format_reference(law, "en") == (
         "NPC Standing Committee. <cite>Occupational Disease Law</cite> "
-        "(《<cite lang=\"zh\">中华人民共和国职业病防治法</cite>》. working title). 2001 "
-        "(amended 2011, 2016, 2017 and 2018. 29 December 2018). 主席令第二十四号.")
+        "(《<cite lang=\"zh\">中华人民共和国职业病防治法</cite>》, working title). 2001 "
+        "(amended 2011, 2016, 2017 and 2018). 主席令第二十四号.")
+
+
+def test_revision_date_only_when_its_text_does_not_date_the_version():
+    text = GOOD.replace('revision: {text: "amended 2011, 2016, 2017 and 2018"',
+                        'revision: {text: {en: "amended", zh: "修正"}')
+    law = registry(text).get("prc-law")
+    assert "（修正，2018年12月29日）" in format_reference(law, "zh")
+    assert "(amended; 29 December 2018)" in format_reference(law, "en")
+    law = registry(GOOD.replace('revision: {text: "amended 2011, 2016, 2017 and 2018"',
+                                'revision: {text: {en: "adopted 28 December 2019, in force 1 June 2020", '
+                                'zh: "2019年12月28日通过，2020年6月1日起施行"}')
+                    .replace("2018-12-29", "2020-06-01")).get("prc-law")
+    assert format_reference(law, "zh").endswith("2001年（2019年12月28日通过，2020年6月1日起施行），主席令第二十四号。")
+
+
+def test_an_undated_source_says_so_instead_of_a_year():
+    text = GOOD.replace("  year: 2003\n", '  undated: "a web page that shows no date"\n')
+    reg = registry(text)
+    assert validate_registry(reg) == []
+    page = reg.get("who-2003-sharps-ebd")
+    assert ". undated." in format_reference(page, "en")
+    assert "，未注明日期。" in format_reference(page, "zh")
+    both = registry(text.replace("  undated:", "  year: 2003\n  undated:"))
+    assert codes(validate_registry(both)) == [("registry-value-invalid", 9)]  # at undated:
 
 
 # ---------------------------------------------------------------- sources page

@@ -37,10 +37,13 @@ class SourceStrings:
     months: tuple[str, ...]
     date_format: str  # {day} {month} {month_name} {year}
     year_format: str
+    undated: str  # in place of the year of a source that shows no date
+    revision_sep: str  # between a revision's text and its date, when the date is added
     after_who: str  # between the issuer/authors and the title
     sep: str  # between the other parts
     end: str  # after the last part
     paren: tuple[str, str]
+    paren_sep: str  # between a title in brackets and the working-title note
     list_sep: str  # between several authors or parts of an identifier list
     title_marks: tuple[str, str] = ("", "")
     id_labels: Mapping[str, str] = field(default_factory=dict)
@@ -68,10 +71,13 @@ DEFAULT_STRINGS: dict[str, SourceStrings] = {
         months=_MONTHS_EN,
         date_format="{day} {month_name} {year}",
         year_format="{year}",
+        undated="undated",
+        revision_sep="; ",
         after_who=". ",
         sep=". ",
         end=".",
         paren=(" (", ")"),
+        paren_sep=", ",
         list_sep=", ",
         id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "No. "},
     ),
@@ -91,10 +97,13 @@ DEFAULT_STRINGS: dict[str, SourceStrings] = {
         months=tuple(str(m) for m in range(1, 13)),
         date_format="{year}年{month}月{day}日",
         year_format="{year}年",
+        undated="未注明日期",
+        revision_sep="，",
         after_who="：",
         sep="，",
         end="。",
         paren=("（", "）"),
+        paren_sep="，",
         list_sep="、",
         title_marks=("《", "》"),
         id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "第{}号"},
@@ -115,7 +124,9 @@ def _title_html(text: str, title_lang: str, reader: SourceStrings,
     return f"{left}<cite{lang}>{escape(text)}</cite>{right}"
 
 
-def _ids_html(entry: Entry, s: SourceStrings) -> str:
+def _ids_html(entry: Entry, s: SourceStrings, shown: str = "") -> str:
+    """Identifiers of `entry`; a convention number already in the shown titles
+    ("... Convention, 1981 (No. 155)") is not repeated."""
     ids = entry.data.get("ids") or {}
     parts = []
     journal = ids.get("journal")
@@ -134,7 +145,9 @@ def _ids_html(entry: Entry, s: SourceStrings) -> str:
     if ids.get("convention"):
         label = s.id_labels.get("convention", "No. ")
         number = str(ids["convention"])
-        parts.append(escape(label.format(number) if "{}" in label else label + number))
+        text = label.format(number) if "{}" in label else label + number
+        if text not in shown:
+            parts.append(escape(text))
     if ids.get("doi"):
         doi = str(ids["doi"])
         parts.append(f'{escape(s.id_labels.get("doi", "doi:"))}{escape(doi)}')
@@ -148,8 +161,10 @@ def format_reference(entry: Entry, language: str,
     """The canonical way to write `entry` for readers of `language`, as an HTML
     fragment (well-formed, escaped; no block elements).
 
-    English: Issuer. <cite>Title</cite> (other-language title, working title). Year;
-    revision. Identifiers. Link. Chinese: 发布机构：《标题》（原文标题），2014年（修正说明）。
+    English: Issuer. <cite>Title</cite> (other-language title, working title). Year
+    (revision). Identifiers. Link. Chinese: 发布机构：《标题》（原文标题），2014年（修正说明）。
+    The revision's date follows its text only when the text does not already name that
+    year; a source with `undated:` instead of a year says so where the year would be.
     A title in the reader's language comes first; the original follows in brackets when
     it differs, and a title that is our own translation says so.
     """
@@ -171,7 +186,7 @@ def format_reference(entry: Entry, language: str,
     if other_lang and titles.get(other_lang):
         title += s.paren[0] + _title_html(str(titles[other_lang]), other_lang, s, all_strings)
         if working:
-            title += s.sep + escape(s.working_title)
+            title += s.paren_sep + escape(s.working_title)
         title += s.paren[1]
     elif shown_lang != original and working:
         title += s.paren[0] + escape(s.working_title) + s.paren[1]
@@ -184,6 +199,8 @@ def format_reference(entry: Entry, language: str,
     when = data.get("date")
     if isinstance(when, datetime.date):
         stamp = format_date(when, s)
+    elif data.get("year") is None and data.get("undated"):
+        stamp = s.undated
     else:
         stamp = s.year_format.format(year=data.get("year", ""))
     revision = data.get("revision")
@@ -191,12 +208,14 @@ def format_reference(entry: Entry, language: str,
         text = revision["text"]
         if isinstance(text, Mapping):
             text = text.get(language) or text.get("en") or next(iter(text.values()), "")
-        stamp += s.paren[0] + escape(str(text))
-        if isinstance(revision.get("date"), datetime.date):
-            stamp += s.sep + format_date(revision["date"], s)
+        text = str(text)
+        stamp += s.paren[0] + escape(text)
+        revised = revision.get("date")
+        if isinstance(revised, datetime.date) and not _dates(text, revised):
+            stamp += s.revision_sep + format_date(revised, s)
         stamp += s.paren[1]
     parts.append(stamp)
-    ids = _ids_html(entry, s)
+    ids = _ids_html(entry, s, " ".join(str(t) for t in titles.values()))
     if ids:
         parts.append(ids)
     body = s.sep.join(parts) + s.end
@@ -208,6 +227,13 @@ def format_reference(entry: Entry, language: str,
         host = host[4:] if host.startswith("www.") else host
         body += f' <a class="hw-ref-url" href="{escape(url)}">{escape(host)}</a>'
     return body
+
+
+def _dates(text: str, day: datetime.date) -> bool:
+    """True when a revision text already dates the version: it names the year of the
+    revision date ("amended 2009 and 2018", "2020年6月1日起施行"), so printing the
+    date after it would say the same thing twice."""
+    return str(day.year) in text
 
 
 def type_anchor(kind: str) -> str:
