@@ -140,7 +140,7 @@ sources:
 
 Sharps cause 37% of hepatitis B infections in health workers [@who-2003-sharps-ebd].
 
-- About 3 million sharps injuries happen a year.
+- About 3 million sharps injuries happen a year [@who-2003-sharps-ebd].
 - The law applies [@prc-law; @who-2003-sharps-ebd].
 
 `[@not-in-code]` and
@@ -196,10 +196,10 @@ def test_a_key_cited_in_one_language_only(tmp_path, capsys):
     assert "docs_zh/sharps.md" in report["findings"][0]["message"]
 
 
-def test_figure_without_citation_only_with_figures_flag(tmp_path, capsys):
-    write_site(tmp_path)
-    assert run_lint(capsys, tmp_path)[0] == 0
-    code, report, _ = run_lint(capsys, tmp_path, "--figures")
+def test_figure_without_citation_is_reported_by_default(tmp_path, capsys):
+    uncited = EN_PAGE.replace("happen a year [@who-2003-sharps-ebd].", "happen a year.")
+    write_site(tmp_path, uncited, uncited)
+    code, report, _ = run_lint(capsys, tmp_path)
     # The list item with "3 million" cites nothing; the cited 37% paragraph and the
     # 40% inside code are fine.
     assert (code, found(report)) == (1, [("figure-without-citation", "docs/sharps.md", 13),
@@ -213,6 +213,7 @@ def test_figure_without_citation_only_with_figures_flag(tmp_path, capsys):
     ("百分之三十的人。", True),
     ("Module 8 has 6 checkpoints since 2014.", False),
     ("Nurses are 67% of staff [@who-2003-sharps-ebd].", False),
+    ("![Chart: sharps cause 37% of hepatitis B infections](chart.svg)", False),  # alt text
 ])
 def test_figure_patterns(text, flagged):
     page = make_page(parse_source(f"---\ntitle: x\n---\n\n{text}\n", "docs/x.md"), "docs/x.md")
