@@ -322,12 +322,31 @@ def test_revision_date_only_when_its_text_does_not_date_the_version():
     assert format_reference(law, "zh").endswith("2001年（2019年12月28日通过，2020年6月1日起施行），主席令第二十四号。")
 
 
+def test_an_article_is_dated_by_its_journal_and_ends_et_al_once():
+    text = GOOD + textwrap.dedent("""\
+        liu-2019:
+          type: article
+          authors: ["Liu J", "Gan Y", "et al."]
+          title: {en: "Prevalence of workplace violence?"}
+          original_language: en
+          year: 2019
+          ids: {journal: {name: "Occup Environ Med", volume: "76", pages: "927-937"}}
+          no_url: "none"
+          verified: "2026-12-03, search tool: the abstract"
+        """)
+    article = registry(text).get("liu-2019")
+    assert format_reference(article, "en") == (
+        "Liu J, Gan Y, et al. <cite>Prevalence of workplace violence?</cite> "
+        "<i>Occup Environ Med</i> 2019;76:927-937.")
+    assert format_reference(article, "zh").startswith("Liu J、Gan Y等：")
+
+
 def test_an_undated_source_says_so_instead_of_a_year():
     text = GOOD.replace("  year: 2003\n", '  undated: "a web page that shows no date"\n')
     reg = registry(text)
     assert validate_registry(reg) == []
     page = reg.get("who-2003-sharps-ebd")
-    assert ". undated." in format_reference(page, "en")
+    assert ". Undated." in format_reference(page, "en")
     assert "，未注明日期。" in format_reference(page, "zh")
     both = registry(text.replace("  undated:", "  year: 2003\n  undated:"))
     assert codes(validate_registry(both)) == [("registry-value-invalid", 9)]  # at undated:

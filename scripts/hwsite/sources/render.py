@@ -9,6 +9,7 @@ UI words and punctuation live in SourceStrings, one instance per language
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -45,6 +46,7 @@ class SourceStrings:
     paren: tuple[str, str]
     paren_sep: str  # between a title in brackets and the working-title note
     list_sep: str  # between several authors or parts of an identifier list
+    et_al: str  # after the last named author when the list ends with "et al."; {} is the list
     title_marks: tuple[str, str] = ("", "")
     id_labels: Mapping[str, str] = field(default_factory=dict)
 
@@ -71,7 +73,7 @@ DEFAULT_STRINGS: dict[str, SourceStrings] = {
         months=_MONTHS_EN,
         date_format="{day} {month_name} {year}",
         year_format="{year}",
-        undated="undated",
+        undated="Undated",
         revision_sep="; ",
         after_who=". ",
         sep=". ",
@@ -79,6 +81,7 @@ DEFAULT_STRINGS: dict[str, SourceStrings] = {
         paren=(" (", ")"),
         paren_sep=", ",
         list_sep=", ",
+        et_al="{}, et al",
         id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "No. "},
     ),
     "zh": SourceStrings(
@@ -105,6 +108,7 @@ DEFAULT_STRINGS: dict[str, SourceStrings] = {
         paren=("（", "）"),
         paren_sep="，",
         list_sep="、",
+        et_al="{}等",
         title_marks=("《", "》"),
         id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "第{}号"},
     ),
@@ -176,7 +180,12 @@ def format_reference(entry: Entry, language: str,
     working = data.get("translated_title") == "working"
 
     if isinstance(data.get("authors"), list):
-        who = s.list_sep.join(escape(str(a)) for a in data["authors"])
+        authors = [str(a) for a in data["authors"]]
+        more = bool(authors) and authors[-1].strip().lower() in ("et al.", "et al")
+        names = [a for a in authors if not (a.strip().lower() in ("et al.", "et al"))]
+        who = s.list_sep.join(escape(a.removesuffix(" et al.")) for a in names)
+        if more or any(a.endswith(" et al.") for a in names):
+            who = s.et_al.format(who)
     else:
         who = escape(entry.text("issuer", language) or entry.text("issuer", original) or "")
 
@@ -197,7 +206,10 @@ def format_reference(entry: Entry, language: str,
         if text:
             parts.append(escape(text))
     when = data.get("date")
-    if isinstance(when, datetime.date):
+    journal = (data.get("ids") or {}).get("journal") if isinstance(data.get("ids"), Mapping) else None
+    if isinstance(journal, Mapping) and journal.get("name") and not isinstance(when, datetime.date):
+        stamp = ""  # the journal reference that follows gives the year
+    elif isinstance(when, datetime.date):
         stamp = format_date(when, s)
     elif data.get("year") is None and data.get("undated"):
         stamp = s.undated
@@ -214,11 +226,12 @@ def format_reference(entry: Entry, language: str,
         if isinstance(revised, datetime.date) and not _dates(text, revised):
             stamp += s.revision_sep + format_date(revised, s)
         stamp += s.paren[1]
-    parts.append(stamp)
+    if stamp:
+        parts.append(stamp)
     ids = _ids_html(entry, s, " ".join(str(t) for t in titles.values()))
     if ids:
         parts.append(ids)
-    body = s.sep.join(parts) + s.end
+    body = _join(parts, s)
     if who:
         body = who + s.after_who + body
     url = entry.url
@@ -227,6 +240,21 @@ def format_reference(entry: Entry, language: str,
         host = host[4:] if host.startswith("www.") else host
         body += f' <a class="hw-ref-url" href="{escape(url)}">{escape(host)}</a>'
     return body
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _join(parts: list[str], s: SourceStrings) -> str:
+    """Parts joined by the separator, ended by the final mark; a part whose text already
+    ends with a full stop, question or exclamation mark is not given a second one."""
+    out = ""
+    for index, part in enumerate(parts):
+        mark = s.sep if index < len(parts) - 1 else s.end
+        if _TAG.sub("", part).rstrip().endswith((".", "?", "!", "。", "？", "！")) and mark[:1] in ".。":
+            mark = mark[1:]
+        out += part + mark
+    return out
 
 
 def _dates(text: str, day: datetime.date) -> bool:
