@@ -55,8 +55,8 @@ rule sets (--only) and finding codes (E = error, W = warning):
   citations    unknown-key E (a key in front matter sources: or a [@key] citation that
                scripts/data/sources.yml does not have), citations-differ-between-languages E
                (docs/X.md and docs_zh/X.md cite different keys), figure-without-citation E
-               (only with --figures: a paragraph with a percentage, "N million" or N万/亿
-               and no [@key]); the registry itself: registry-entry-incomplete E (a field
+               (a paragraph or list item with a percentage, "N million" or N万/亿 and no
+               [@key]); the registry itself: registry-entry-incomplete E (a field
                its type needs is missing), registry-value-invalid E, registry-duplicate-key
                E, registry-field-unknown W, url-not-https E. Registry findings name the
                line in sources.yml. Free-text sources: items are not checked.
@@ -101,9 +101,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sources", metavar="FILE", default=None,
                         help="source registry for the citations rules (default: "
                              "scripts/data/sources.yml)")
-    parser.add_argument("--figures", action="store_true",
-                        help="also report figures (percentages, millions, 万/亿) in "
-                             "paragraphs that cite no source (figure-without-citation)")
     parser.add_argument("--lang", choices=("en", "zh"), default=None,
                         help="language of every page (default: docs_zh/ is Chinese, the rest English)")
     return parser
@@ -186,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             bad.append(SourceError(name, None, f"cannot read file: {error.strerror or error}"))
             continue
-        findings += lint_page(page, rules, glossary, registry, args.figures)
+        findings += lint_page(page, rules, glossary, registry)
         pages.append(page)
     if registry is not None:
         findings += check_languages(pages, registry)

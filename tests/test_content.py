@@ -13,15 +13,19 @@ from selectolax.lexbor import LexborHTMLParser
 from conftest import ROOT
 from hwsite import glossary
 from hwsite.source import headings, mask_code, read_source
+from hwsite.sources import citations_in_line, load_registry
 
 DOCS, DOCS_ZH = ROOT / "docs", ROOT / "docs_zh"
 MODULES = sorted(p.name for p in (DOCS / "modules").glob("0*.md"))
 FACT_SHEETS = sorted(p.name for p in (DOCS / "fact-sheets").glob("*.md") if p.name != "index.md")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\d[\d,.]*\s*(?:million|万|亿)|per 1,000|每千人")
-# "(source, year)"; Chinese citations may nest brackets: （国际劳工组织，HealthWISE（2014）…）.
-# A source that has no date (a WHO web page) says so instead of a year.
-CITATION = re.compile(r"[(（][^\n]*?(?:(?:19|20)\d\d|undated|未注明日期)[^\n]*?[)）]")
+REGISTRY = load_registry()
+
+
+def cited_keys(text: str) -> list[str]:
+    """Registry keys cited in a block of text as [@key] or [@a; @b]."""
+    return [key for _, keys in citations_in_line(text) for key in keys]
 
 
 def test_there_are_eight_modules_numbered_in_order():
@@ -38,9 +42,10 @@ def test_module_structure_matches_across_languages(name):
         assert isinstance(meta["title"], str) and str(number) in meta["title"]
         assert 20 <= len(meta["description"]) <= 160
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(meta["last_reviewed"]))
-        assert meta["sources"] and all(isinstance(s, str) for s in meta["sources"])
+        # Registry keys; the build appends the numbered list of sources to the page.
+        assert meta["sources"] and all(s in REGISTRY for s in meta["sources"]), source.file
         ids = [h.id for h in headings(source) if h.level in (2, 3)]
-        for required in ("overview", "checkpoints", "checklist", "for-trainers", "sources"):
+        for required in ("overview", "checkpoints", "checklist", "for-trainers"):
             assert required in ids, (source.file, required)
     checkpoints = {lang: [h.id for h in headings(s) if h.level == 3 and (h.id or "").startswith("checkpoint-")]
                    for lang, s in (("en", en), ("zh", zh))}
@@ -83,8 +88,9 @@ def blocks(source):
 @pytest.mark.parametrize("rel", [f"modules/{m}" for m in MODULES] + [f"fact-sheets/{f}" for f in FACT_SHEETS])
 def test_every_cited_figure_names_its_source(tree, rel):
     source = read_source(tree / rel)
-    uncited = [(line, text[:90]) for line, text in blocks(source) if FIGURE.search(text) and not CITATION.search(text)]
-    assert uncited == [], f"{tree.name}/{rel}: figures without a (source, year) citation"
+    uncited = [(line, text[:90]) for line, text in blocks(source)
+               if FIGURE.search(text) and not any(key in REGISTRY for key in cited_keys(text))]
+    assert uncited == [], f"{tree.name}/{rel}: figures without a [@key] citation of a registry source"
 
 
 @pytest.mark.parametrize("name", FACT_SHEETS)
@@ -92,7 +98,7 @@ def test_fact_sheets_exist_in_both_languages_with_the_same_ids(name):
     en, zh = read_source(DOCS / "fact-sheets" / name), read_source(DOCS_ZH / "fact-sheets" / name)
     assert [h.id for h in headings(en)] == [h.id for h in headings(zh)]
     assert all(h.id for h in headings(en) if h.level in (2, 3))
-    assert "sources" in [h.id for h in headings(en)]
+    assert en.meta["sources"] == zh.meta["sources"] and all(s in REGISTRY for s in en.meta["sources"])
 
 
 def test_ilo_conventions_table_agrees_with_the_facts():

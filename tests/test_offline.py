@@ -224,7 +224,7 @@ def test_sw_js_carries_the_build_id_of_the_built_site(real_site):
 
 
 def test_offline_pages_in_both_languages(real_site):
-    for lang, title, html_lang in (("", "You are offline", "en"), ("zh/", "您目前处于离线状态", "zh-Hans")):
+    for lang, title, html_lang in (("", "You are offline", "en"), ("zh/", "你目前处于离线状态", "zh-Hans")):
         doc = html(real_site / lang / "offline" / "index.html")
         assert doc.css_first("h1").text().strip() == title
         assert doc.css_first("html").attributes["lang"] == html_lang
@@ -330,7 +330,7 @@ def test_visited_module_reloads_without_a_connection(phone, site_url):
     assert off_origin(requests, site_url) == []
 
 
-@pytest.mark.parametrize("lang, title", [("", "You are offline"), ("zh/", "您目前处于离线状态")])
+@pytest.mark.parametrize("lang, title", [("", "You are offline"), ("zh/", "你目前处于离线状态")])
 def test_never_visited_page_shows_the_offline_message_in_its_language(phone, local_url, lang, title):
     page = open_page(phone, local_url + lang + MODULE)
     wait_until_kept(page)

@@ -140,7 +140,7 @@ sources:
 
 Sharps cause 37% of hepatitis B infections in health workers [@who-2003-sharps-ebd].
 
-- About 3 million sharps injuries happen a year.
+- About 3 million sharps injuries happen a year [@who-2003-sharps-ebd].
 - The law applies [@prc-law; @who-2003-sharps-ebd].
 
 `[@not-in-code]` and
@@ -196,10 +196,10 @@ def test_a_key_cited_in_one_language_only(tmp_path, capsys):
     assert "docs_zh/sharps.md" in report["findings"][0]["message"]
 
 
-def test_figure_without_citation_only_with_figures_flag(tmp_path, capsys):
-    write_site(tmp_path)
-    assert run_lint(capsys, tmp_path)[0] == 0
-    code, report, _ = run_lint(capsys, tmp_path, "--figures")
+def test_figure_without_citation_is_reported_by_default(tmp_path, capsys):
+    uncited = EN_PAGE.replace("happen a year [@who-2003-sharps-ebd].", "happen a year.")
+    write_site(tmp_path, uncited, uncited)
+    code, report, _ = run_lint(capsys, tmp_path)
     # The list item with "3 million" cites nothing; the cited 37% paragraph and the
     # 40% inside code are fine.
     assert (code, found(report)) == (1, [("figure-without-citation", "docs/sharps.md", 13),
@@ -213,6 +213,7 @@ def test_figure_without_citation_only_with_figures_flag(tmp_path, capsys):
     ("百分之三十的人。", True),
     ("Module 8 has 6 checkpoints since 2014.", False),
     ("Nurses are 67% of staff [@who-2003-sharps-ebd].", False),
+    ("![Chart: sharps cause 37% of hepatitis B infections](chart.svg)", False),  # alt text
 ])
 def test_figure_patterns(text, flagged):
     page = make_page(parse_source(f"---\ntitle: x\n---\n\n{text}\n", "docs/x.md"), "docs/x.md")
@@ -297,14 +298,58 @@ def test_page_without_citations_gets_no_list():
 
 
 def test_format_reference_per_language():
+    # The revision text already names 2018, the year of its date: the date is not repeated.
     law = registry().get("prc-law")
     assert format_reference(law, "zh") == (
         "全国人民代表大会常务委员会：《<cite>中华人民共和国职业病防治法</cite>》，2001年"
-        "（amended 2011, 2016, 2017 and 2018，2018年12月29日），主席令第二十四号。")
+        "（amended 2011, 2016, 2017 and 2018），主席令第二十四号。")
     assert format_reference(law, "en") == (
         "NPC Standing Committee. <cite>Occupational Disease Law</cite> "
-        "(《<cite lang=\"zh\">中华人民共和国职业病防治法</cite>》. working title). 2001 "
-        "(amended 2011, 2016, 2017 and 2018. 29 December 2018). 主席令第二十四号.")
+        "(《<cite lang=\"zh\">中华人民共和国职业病防治法</cite>》, working title). 2001 "
+        "(amended 2011, 2016, 2017 and 2018). 主席令第二十四号.")
+
+
+def test_revision_date_only_when_its_text_does_not_date_the_version():
+    text = GOOD.replace('revision: {text: "amended 2011, 2016, 2017 and 2018"',
+                        'revision: {text: {en: "amended", zh: "修正"}')
+    law = registry(text).get("prc-law")
+    assert "（修正，2018年12月29日）" in format_reference(law, "zh")
+    assert "(amended; 29 December 2018)" in format_reference(law, "en")
+    law = registry(GOOD.replace('revision: {text: "amended 2011, 2016, 2017 and 2018"',
+                                'revision: {text: {en: "adopted 28 December 2019, in force 1 June 2020", '
+                                'zh: "2019年12月28日通过，2020年6月1日起施行"}')
+                    .replace("2018-12-29", "2020-06-01")).get("prc-law")
+    assert format_reference(law, "zh").endswith("2001年（2019年12月28日通过，2020年6月1日起施行），主席令第二十四号。")
+
+
+def test_an_article_is_dated_by_its_journal_and_ends_et_al_once():
+    text = GOOD + textwrap.dedent("""\
+        liu-2019:
+          type: article
+          authors: ["Liu J", "Gan Y", "et al."]
+          title: {en: "Prevalence of workplace violence?"}
+          original_language: en
+          year: 2019
+          ids: {journal: {name: "Occup Environ Med", volume: "76", pages: "927-937"}}
+          no_url: "none"
+          verified: "2026-12-03, search tool: the abstract"
+        """)
+    article = registry(text).get("liu-2019")
+    assert format_reference(article, "en") == (
+        "Liu J, Gan Y, et al. <cite>Prevalence of workplace violence?</cite> "
+        "<i>Occup Environ Med</i> 2019;76:927-937.")
+    assert format_reference(article, "zh").startswith("Liu J、Gan Y等：")
+
+
+def test_an_undated_source_says_so_instead_of_a_year():
+    text = GOOD.replace("  year: 2003\n", '  undated: "a web page that shows no date"\n')
+    reg = registry(text)
+    assert validate_registry(reg) == []
+    page = reg.get("who-2003-sharps-ebd")
+    assert ". Undated." in format_reference(page, "en")
+    assert "，未注明日期。" in format_reference(page, "zh")
+    both = registry(text.replace("  undated:", "  year: 2003\n  undated:"))
+    assert codes(validate_registry(both)) == [("registry-value-invalid", 9)]  # at undated:
 
 
 # ---------------------------------------------------------------- sources page

@@ -53,7 +53,7 @@ HEADINGS = {
     "fact-sheet": [
         ("at-a-glance", "At a glance", "概况",
          "The key facts in a short list, each with its source.", "用简短的列表列出关键事实，并注明来源。"),
-        ("for-your-workplace", "What your workplace can learn", "对您所在单位的启示",
+        ("for-your-workplace", "What your workplace can learn", "对你所在单位的启示",
          "Two or three practical lessons for a hospital or clinic.", "为医院或诊所总结两三条实用的启示。"),
         ("sources", "Sources", "参考来源",
          "The full list of sources, the same as in the front matter.", "完整的参考来源列表，与页首的sources一致。"),

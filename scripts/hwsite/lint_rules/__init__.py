@@ -46,10 +46,10 @@ def _file_findings(page: Page) -> list[Finding]:
 
 def lint_page(page: Page, rules: tuple[str, ...] = RULE_SETS,
               glossary: list[Term] | None = None, registry: Registry | None = None,
-              figures: bool = False) -> list[Finding]:
+              ) -> list[Finding]:
     """All findings of the selected rule sets for one page, lint-ignore comments
     applied, sorted by line. `glossary` is needed when 'terms' is selected, `registry`
-    (the source registry) for 'citations'; figures=True adds figure-without-citation."""
+    (the source registry) for 'citations'."""
     findings = _file_findings(page)
     if not page.source.text.strip():
         findings.append(Finding(
@@ -68,7 +68,7 @@ def lint_page(page: Page, rules: tuple[str, ...] = RULE_SETS,
     if "drafts" in rules:
         findings += drafts.check(page)
     if "citations" in rules and registry is not None:
-        findings += citations.check(page, registry, figures)
+        findings += citations.check(page, registry)
     findings = apply_ignores(findings, page.source, IGNORE_NAMES)
     return sorted(findings, key=Finding.sort_key)
 

@@ -1,6 +1,6 @@
 """Citation lint: keys cited by pages exist in the source registry, both languages of a
-page cite the same keys, and (opt-in, --figures) a paragraph that gives a figure cites
-a source. The registry's own checks are in hwsite.sources.registry.
+page cite the same keys, and a paragraph that gives a figure cites a source. The
+registry's own checks are in hwsite.sources.registry.
 
 What counts as a key: a front matter `sources:` item written as lower-case words joined
 by hyphens (who-2003-sharps-ebd), and every `[@...]` citation in the text. Free-text
@@ -9,9 +9,8 @@ are not checked, so pages can move to keys one at a time.
 
 figure-without-citation looks at paragraphs and list items (a list item is its own
 paragraph) for a percentage (37%, 37％, 37 per cent, 百分之), "N million/billion" or
-"N万/亿", and reports the paragraph when no `[@key]` is in it. Headings, tables, code
-and front matter are not checked. It is off unless asked for (--figures) until the
-pages cite by key.
+"N万/亿", and reports the paragraph when no `[@key]` is in it. Headings, tables, code,
+front matter and image alt text are not checked.
 """
 
 from __future__ import annotations
@@ -43,7 +42,9 @@ FIGURE = re.compile(
     r"|\d(?:[\d,.]*\d)?\s?[万亿]",
     re.IGNORECASE)
 _BLOCK_START = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
-_SKIP_LINE = re.compile(r"[ \t]*(?:#|\|)")
+# Headings, table rows and images: an image's alt text repeats the figures that its
+# caption (the next paragraph) cites.
+_SKIP_LINE = re.compile(r"[ \t]*(?:#|\||!\[)")
 
 
 def _keys_with_lines(page: Page) -> list[tuple[str, int]]:
@@ -68,8 +69,8 @@ def _keys_with_lines(page: Page) -> list[tuple[str, int]]:
     return found
 
 
-def check(page: Page, registry: Registry, figures: bool = False) -> list[Finding]:
-    """unknown-key (and, with figures=True, figure-without-citation) for one page."""
+def check(page: Page, registry: Registry) -> list[Finding]:
+    """unknown-key and figure-without-citation for one page."""
     findings = []
     for key, line in _keys_with_lines(page):
         if key in registry:
@@ -83,8 +84,7 @@ def check(page: Page, registry: Registry, figures: bool = False) -> list[Finding
             message = (f"'[@{key}]' is not a source key: keys are lower-case words joined "
                        "by hyphens, as in scripts/data/sources.yml, e.g. [@who-2003-sharps-ebd]")
         findings.append(Finding("unknown-key", ERROR, page.file, line, message, RULE))
-    if figures:
-        findings += check_figures(page)
+    findings += check_figures(page)
     return findings
 
 

@@ -338,7 +338,9 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         """Tell the citation extension about the page it renders next: its language, its
         front matter `sources:` and where its language's list of all sources is."""
         registry_page = files.get_file_from_path(info.language.prefix + SOURCES_PAGE)
-        registry_url = (tl.relative_url(page.file.url, registry_page.url)
+        # A link to the Markdown file, like the ones editors write: MkDocs turns it into
+        # the page's URL and validates it and its #src-KEY anchor in --strict builds.
+        registry_url = (Path(os.path.relpath(registry_page.src_uri, os.path.dirname(page.file.src_uri) or ".")).as_posix()
                         if registry_page is not None and registry_page is not page.file else None)
         self.citations.set_page(self._citation_language(info.content_language), page.meta.get("sources") or [],
                                 registry_url=registry_url)

@@ -11,7 +11,8 @@ Schema (one top-level key per source; keys are lower-case words joined by hyphen
       title: {zh: "...", en: "..."}
       original_language: zh      # the language the source was published in
       translated_title: working  # official | working: status of the other title
-      year: 1994
+      year: 1994                 # or, for a source that shows no date at all:
+      undated: "why there is no year"
       date: 2014-07-30           # optional: the day of a release, news item or event
       revision: {text: "amended 2009 and 2018", date: 2018-12-29}
       edition: {en: "2nd edition", zh: "第2版"}             # optional
@@ -26,7 +27,8 @@ Schema (one top-level key per source; keys are lower-case words joined by hyphen
 ``revision.text`` may be one string (English) or a mapping {en: ..., zh: ...}.
 
 Required fields (REQUIRED below):
-  every entry   type, title (holding the original_language), original_language, year,
+  every entry   type, title (holding the original_language), original_language, year
+                (or undated: "why", for a source that shows no date),
                 verified ("YYYY-MM-DD, how"), and exactly one of url (https) or no_url;
                 translated_title when the title is given in a second language
   law, regulation  issuer, title in both languages, revision {text, date}
@@ -60,7 +62,7 @@ TITLE_STATUS = ("official", "working")
 ID_FIELDS = ("decree", "standard", "doi", "convention", "journal", "isbn",
              "document_number")
 FIELDS = ("type", "issuer", "authors", "title", "original_language", "translated_title",
-          "year", "date", "revision", "edition", "series", "published_in", "ids", "url",
+          "year", "undated", "date", "revision", "edition", "series", "published_in", "ids", "url",
           "no_url", "verified")
 
 # Fields each type needs beyond the ones every entry needs (see the module docstring).
@@ -302,9 +304,16 @@ def validate_entry(entry: Entry, file: str) -> list[Finding]:
                 add("registry-value-invalid", "translated_title",
                     "translated_title must be 'official' or 'working'")
 
-    year = data.get("year")
+    year, undated = data.get("year"), data.get("undated")
+    if undated is not None and (not isinstance(undated, str) or not undated.strip()):
+        add("registry-value-invalid", "undated",
+            "undated must say why the source has no year, e.g. \"a web page that shows no date\"")
+    if year is not None and undated is not None:
+        add("registry-value-invalid", "undated", "give either year or undated, not both")
     if year is None:
-        missing("year", "year: the year of publication or adoption, e.g. 2014")
+        if undated is None:
+            missing("year", "year: the year of publication or adoption, e.g. 2014 (or "
+                            "undated: \"why\" for a source that shows no date)")
     elif isinstance(year, bool) or not isinstance(year, int) or not 1800 <= year <= 2200:
         add("registry-value-invalid", "year", "year must be a four-digit number, e.g. 2014")
 

@@ -9,6 +9,7 @@ UI words and punctuation live in SourceStrings, one instance per language
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -37,11 +38,15 @@ class SourceStrings:
     months: tuple[str, ...]
     date_format: str  # {day} {month} {month_name} {year}
     year_format: str
+    undated: str  # in place of the year of a source that shows no date
+    revision_sep: str  # between a revision's text and its date, when the date is added
     after_who: str  # between the issuer/authors and the title
     sep: str  # between the other parts
     end: str  # after the last part
     paren: tuple[str, str]
+    paren_sep: str  # between a title in brackets and the working-title note
     list_sep: str  # between several authors or parts of an identifier list
+    et_al: str  # after the last named author when the list ends with "et al."; {} is the list
     title_marks: tuple[str, str] = ("", "")
     id_labels: Mapping[str, str] = field(default_factory=dict)
 
@@ -68,11 +73,15 @@ DEFAULT_STRINGS: dict[str, SourceStrings] = {
         months=_MONTHS_EN,
         date_format="{day} {month_name} {year}",
         year_format="{year}",
+        undated="Undated",
+        revision_sep="; ",
         after_who=". ",
         sep=". ",
         end=".",
         paren=(" (", ")"),
+        paren_sep=", ",
         list_sep=", ",
+        et_al="{}, et al",
         id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "No. "},
     ),
     "zh": SourceStrings(
@@ -91,11 +100,15 @@ DEFAULT_STRINGS: dict[str, SourceStrings] = {
         months=tuple(str(m) for m in range(1, 13)),
         date_format="{year}年{month}月{day}日",
         year_format="{year}年",
+        undated="未注明日期",
+        revision_sep="，",
         after_who="：",
         sep="，",
         end="。",
         paren=("（", "）"),
+        paren_sep="，",
         list_sep="、",
+        et_al="{}等",
         title_marks=("《", "》"),
         id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "第{}号"},
     ),
@@ -115,7 +128,9 @@ def _title_html(text: str, title_lang: str, reader: SourceStrings,
     return f"{left}<cite{lang}>{escape(text)}</cite>{right}"
 
 
-def _ids_html(entry: Entry, s: SourceStrings) -> str:
+def _ids_html(entry: Entry, s: SourceStrings, shown: str = "") -> str:
+    """Identifiers of `entry`; a convention number already in the shown titles
+    ("... Convention, 1981 (No. 155)") is not repeated."""
     ids = entry.data.get("ids") or {}
     parts = []
     journal = ids.get("journal")
@@ -134,7 +149,9 @@ def _ids_html(entry: Entry, s: SourceStrings) -> str:
     if ids.get("convention"):
         label = s.id_labels.get("convention", "No. ")
         number = str(ids["convention"])
-        parts.append(escape(label.format(number) if "{}" in label else label + number))
+        text = label.format(number) if "{}" in label else label + number
+        if text not in shown:
+            parts.append(escape(text))
     if ids.get("doi"):
         doi = str(ids["doi"])
         parts.append(f'{escape(s.id_labels.get("doi", "doi:"))}{escape(doi)}')
@@ -148,8 +165,10 @@ def format_reference(entry: Entry, language: str,
     """The canonical way to write `entry` for readers of `language`, as an HTML
     fragment (well-formed, escaped; no block elements).
 
-    English: Issuer. <cite>Title</cite> (other-language title, working title). Year;
-    revision. Identifiers. Link. Chinese: 发布机构：《标题》（原文标题），2014年（修正说明）。
+    English: Issuer. <cite>Title</cite> (other-language title, working title). Year
+    (revision). Identifiers. Link. Chinese: 发布机构：《标题》（原文标题），2014年（修正说明）。
+    The revision's date follows its text only when the text does not already name that
+    year; a source with `undated:` instead of a year says so where the year would be.
     A title in the reader's language comes first; the original follows in brackets when
     it differs, and a title that is our own translation says so.
     """
@@ -161,7 +180,12 @@ def format_reference(entry: Entry, language: str,
     working = data.get("translated_title") == "working"
 
     if isinstance(data.get("authors"), list):
-        who = s.list_sep.join(escape(str(a)) for a in data["authors"])
+        authors = [str(a) for a in data["authors"]]
+        more = bool(authors) and authors[-1].strip().lower() in ("et al.", "et al")
+        names = [a for a in authors if not (a.strip().lower() in ("et al.", "et al"))]
+        who = s.list_sep.join(escape(a.removesuffix(" et al.")) for a in names)
+        if more or any(a.endswith(" et al.") for a in names):
+            who = s.et_al.format(who)
     else:
         who = escape(entry.text("issuer", language) or entry.text("issuer", original) or "")
 
@@ -171,7 +195,7 @@ def format_reference(entry: Entry, language: str,
     if other_lang and titles.get(other_lang):
         title += s.paren[0] + _title_html(str(titles[other_lang]), other_lang, s, all_strings)
         if working:
-            title += s.sep + escape(s.working_title)
+            title += s.paren_sep + escape(s.working_title)
         title += s.paren[1]
     elif shown_lang != original and working:
         title += s.paren[0] + escape(s.working_title) + s.paren[1]
@@ -182,8 +206,13 @@ def format_reference(entry: Entry, language: str,
         if text:
             parts.append(escape(text))
     when = data.get("date")
-    if isinstance(when, datetime.date):
+    journal = (data.get("ids") or {}).get("journal") if isinstance(data.get("ids"), Mapping) else None
+    if isinstance(journal, Mapping) and journal.get("name") and not isinstance(when, datetime.date):
+        stamp = ""  # the journal reference that follows gives the year
+    elif isinstance(when, datetime.date):
         stamp = format_date(when, s)
+    elif data.get("year") is None and data.get("undated"):
+        stamp = s.undated
     else:
         stamp = s.year_format.format(year=data.get("year", ""))
     revision = data.get("revision")
@@ -191,15 +220,18 @@ def format_reference(entry: Entry, language: str,
         text = revision["text"]
         if isinstance(text, Mapping):
             text = text.get(language) or text.get("en") or next(iter(text.values()), "")
-        stamp += s.paren[0] + escape(str(text))
-        if isinstance(revision.get("date"), datetime.date):
-            stamp += s.sep + format_date(revision["date"], s)
+        text = str(text)
+        stamp += s.paren[0] + escape(text)
+        revised = revision.get("date")
+        if isinstance(revised, datetime.date) and not _dates(text, revised):
+            stamp += s.revision_sep + format_date(revised, s)
         stamp += s.paren[1]
-    parts.append(stamp)
-    ids = _ids_html(entry, s)
+    if stamp:
+        parts.append(stamp)
+    ids = _ids_html(entry, s, " ".join(str(t) for t in titles.values()))
     if ids:
         parts.append(ids)
-    body = s.sep.join(parts) + s.end
+    body = _join(parts, s)
     if who:
         body = who + s.after_who + body
     url = entry.url
@@ -208,6 +240,28 @@ def format_reference(entry: Entry, language: str,
         host = host[4:] if host.startswith("www.") else host
         body += f' <a class="hw-ref-url" href="{escape(url)}">{escape(host)}</a>'
     return body
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _join(parts: list[str], s: SourceStrings) -> str:
+    """Parts joined by the separator, ended by the final mark; a part whose text already
+    ends with a full stop, question or exclamation mark is not given a second one."""
+    out = ""
+    for index, part in enumerate(parts):
+        mark = s.sep if index < len(parts) - 1 else s.end
+        if _TAG.sub("", part).rstrip().endswith((".", "?", "!", "。", "？", "！")) and mark[:1] in ".。":
+            mark = mark[1:]
+        out += part + mark
+    return out
+
+
+def _dates(text: str, day: datetime.date) -> bool:
+    """True when a revision text already dates the version: it names the year of the
+    revision date ("amended 2009 and 2018", "2020年6月1日起施行"), so printing the
+    date after it would say the same thing twice."""
+    return str(day.year) in text
 
 
 def type_anchor(kind: str) -> str:
