@@ -42,6 +42,7 @@ from hwsite import glossary, html_fixes, minify, offline, parity, reading, site_
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
+from hwsite import workplace_checklist as wc
 from hwsite.files import write_atomically
 from hwsite.languages import Language, LanguageError, Languages
 from hwsite.plugin.config import HealthWiseConfig
@@ -284,7 +285,10 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 page.meta, md.headings(md.parse_source(markdown, source)), page.file.url, language.prefix, source)
         except (tl.ShortLinkError, md.SourceError) as error:
             raise PluginError(str(error)) from None
-        info.share = self._share(config, page, info, language)
+        checklist = wc.MARKER in markdown
+        info.share = self._share(config, page, info, language, checklist)
+        if checklist:
+            markdown = markdown.replace(wc.MARKER, self._workplace_checklist(page, files, language), 1)
         if SHORT_LINKS_MARKER in markdown:
             markdown = markdown.replace(SHORT_LINKS_MARKER, self._short_links_list(page, config, files, language), 1)
         return markdown
@@ -336,7 +340,8 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 statuses, language.strings, rel, language.source_dir, link_orphans=not language.default))
         return "\n".join(parts)
 
-    def _share(self, config: MkDocsConfig, page: Page, info: PageInfo, language: Language) -> dict | None:
+    def _share(self, config: MkDocsConfig, page: Page, info: PageInfo, language: Language,
+               checklist: bool = False) -> dict | None:
         site = config.site_url
         if not site:
             return None
@@ -349,13 +354,31 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             checklist = next((link for link in info.short_links if link.kind == "checklist"), None)
             if checklist:
                 share["checklist"] = {"url": tl.absolute_url(site, checklist.path), "qr": tl.qr_file(checklist.path)}
-        elif tl.is_fact_sheet(page.file.src_uri, language.prefix):
-            share = {"kind": "fact-sheet", "path": page.file.url, "url": tl.absolute_url(site, page.file.url),
-                     "qr": tl.qr_file(page.file.url)}
+        elif checklist or tl.is_fact_sheet(page.file.src_uri, language.prefix):
+            share = {"kind": "checklist" if checklist else "fact-sheet", "path": page.file.url,
+                     "url": tl.absolute_url(site, page.file.url), "qr": tl.qr_file(page.file.url)}
         else:
             return None
         share["display"] = tl.display_url(share["url"])
         return share
+
+    def _workplace_checklist(self, page: Page, files: Files, language: Language) -> str:
+        """The workplace checklist of every module page of this language, read from the
+        module sources themselves: the checklist page may be rendered before them."""
+        found = []
+        for file in files.documentation_pages():
+            if not file.abs_src_path or not os.path.exists(file.abs_src_path):
+                continue
+            name = self._source_name(file.abs_src_path, file.src_uri)
+            try:
+                src = md.read_source(file.abs_src_path, name)
+                found.append(wc.module_of(src.meta, md.headings(src), file.src_uri, name))
+            except (tl.ShortLinkError, md.SourceError) as error:
+                raise PluginError(str(error)) from None
+        try:
+            return wc.render_checklist(wc.collect(found), page_src=page.file.src_uri, strings=language.strings)
+        except wc.ChecklistError as error:
+            raise PluginError(f"hwsite: {error}") from None
 
     def _short_links_list(self, page: Page, config: MkDocsConfig, files: Files, language: Language) -> str:
         """Every short link of this language, read from the module sources themselves: the
@@ -431,7 +454,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         links, fact_sheets = [], []
         for info in self.pages.values():
             links += info.short_links
-            if (info.share or {}).get("kind") == "fact-sheet":
+            if (info.share or {}).get("kind") in ("fact-sheet", "checklist"):  # modules: their short links'
                 fact_sheets.append(info.share)
         problems = tl.conflicts(links)
         if problems:
