@@ -151,8 +151,8 @@ def render_checklist(modules: Iterable[ChecklistModule], *, page_src: str, strin
         out += ["</div>", ""]
     out += [f"{h} {_md(t['wc.plan.title'])} {{#action-plan}}", "",
             f'<div class="hw-wc__plan" data-hw-plan markdown>', "",
-            _md(t["wc.plan.paper"]), "",
-            '<div class="hw-wc__blank" markdown>', ""]
+            '<div class="hw-wc__blank" markdown>', "",
+            _md(t["wc.plan.paper"]), ""]
     columns = [t["wc.plan.what"], t["wc.plan.who"], t["wc.plan.when"], t["wc.plan.cost"], t["wc.plan.follow"]]
     out += ["| " + " | ".join(_md(c) for c in columns) + " |", "|" + "---|" * len(columns)]
     out += ["| " + " | ".join("&nbsp;" for _ in columns) + " |" for _ in range(BLANK_PLAN_ROWS)]
