@@ -93,7 +93,8 @@ def strings_json(strings: Mapping[str, str]) -> str:
 
 def _md(text: str) -> str:
     """Plain text as Markdown inline text (no emphasis, links or HTML)."""
-    return re.sub(r"([\\\[\]*_`<>&])", r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\\[\]*_`])", r"\\\1", text)
 
 
 def _a(text: str) -> str:

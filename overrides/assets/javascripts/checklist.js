@@ -188,9 +188,10 @@
     label.textContent = s.jump;
     select.appendChild(el("option", "", s.jump)).value = "";
     page.root.querySelectorAll(".hw-wc__jump a").forEach(function (a) {
-      var heading = document.getElementById(a.getAttribute("href").slice(1));
+      // a.hash: Material makes same-page links absolute
+      var id = decodeURIComponent(a.hash.slice(1)), heading = document.getElementById(id);
       var option = el("option", "", heading ? page.moduleName(heading) : a.textContent);
-      option.value = a.getAttribute("href").slice(1);
+      option.value = id;
       select.appendChild(option);
     });
     var plan = el("option", "", s["plan.title"]);
@@ -451,7 +452,9 @@
       var heading = document.getElementById(target.value);
       target.value = "";
       if (heading) {
-        heading.scrollIntoView();
+        // below the sticky header and this bar, not under them
+        var bar = page.root.querySelector(".hw-wc__bar").getBoundingClientRect();
+        window.scrollTo(0, window.scrollY + heading.getBoundingClientRect().top - bar.bottom - 8);
         heading.setAttribute("tabindex", "-1");
         heading.focus({ preventScroll: true });
       }
