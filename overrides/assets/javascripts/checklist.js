@@ -523,9 +523,9 @@
   window.addEventListener("storage", onStorage);
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(setup);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
-    setup();
   }
+  // also without document$ (the offline edition from file:// was seen never to emit it);
+  // setup() does nothing for a page it has already set up
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
 })();

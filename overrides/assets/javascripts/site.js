@@ -96,4 +96,7 @@
   } else {
     document.addEventListener("DOMContentLoaded", onPage);
   }
+  // the offline edition from file:// was seen never to emit document$: the checklist must not depend on it
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loadChecklist);
+  else loadChecklist();
 })();
