@@ -105,6 +105,7 @@ plugins:
   - hwsite:
       strings_dirs: [{root}/overrides/strings]
       glossary: {root}/scripts/data/glossary.yml
+      sources: {root}/scripts/data/sources.yml
       parity_config: {root}/scripts/data/parity.yml
       languages:
         zh: {{html_lang: zh-Hans}}

@@ -295,6 +295,7 @@ plugins:
   - hwsite:
       strings_dirs: [{root}/overrides/strings, strings]
       glossary: {root}/scripts/data/glossary.yml
+      sources: {root}/scripts/data/sources.yml
       parity_config: {root}/scripts/data/parity.yml
       languages:
         fr: {{source_dir: docs_fr, html_lang: fr-FR}}
