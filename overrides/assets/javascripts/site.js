@@ -1,5 +1,6 @@
 /* Behaviour added to every page, re-run on instant navigation (Material's document$):
-   table wrappers reachable by keyboard, and glossary definitions on tap or focus. */
+   table wrappers reachable by keyboard, glossary definitions on tap or focus, and the
+   workplace checklist's script where a page has the checklist. */
 (function () {
   "use strict";
   var zh = document.documentElement.lang.indexOf("zh") === 0;
@@ -72,9 +73,22 @@
     if (event.key === "Escape" && tipFor) hideTerm();
   });
 
+  /* The workplace checklist's script, only on a page that has the checklist: added once,
+     next to this file (also under file:// in the offline edition); it sets itself up again
+     on later pages of instant navigation. */
+  var here = document.currentScript && document.currentScript.src, checklistScript = null;
+
+  function loadChecklist() {
+    if (checklistScript || !here || !document.querySelector("[data-hw-checklist]")) return;
+    checklistScript = document.createElement("script");
+    checklistScript.src = new URL("checklist.js", here).href;
+    document.body.appendChild(checklistScript);
+  }
+
   function onPage() {
     hideTerm();
     labelScrollWrappers(document);
+    loadChecklist();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
@@ -82,4 +96,7 @@
   } else {
     document.addEventListener("DOMContentLoaded", onPage);
   }
+  // the offline edition from file:// was seen never to emit document$: the checklist must not depend on it
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loadChecklist);
+  else loadChecklist();
 })();

@@ -338,6 +338,9 @@
     presentFromUrl();
   }
 
+  // for checklist.js (copy the plan's summary), loaded after this file on the checklist page only
+  window.hwTrainerTools = { copy: copy, toast: toast };
+
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onShareKey);
   window.addEventListener("keydown", onKey, true);  // capture: before Material's shortcuts

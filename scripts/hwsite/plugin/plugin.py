@@ -42,6 +42,7 @@ from hwsite import glossary, html_fixes, minify, offline, parity, reading, site_
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
+from hwsite import workplace_checklist as wc
 from hwsite.files import write_atomically
 from hwsite.languages import Language, LanguageError, Languages
 from hwsite.plugin.config import HealthWiseConfig
@@ -324,7 +325,10 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 page.meta, md.headings(md.parse_source(markdown, source)), page.file.url, language.prefix, source)
         except (tl.ShortLinkError, md.SourceError) as error:
             raise PluginError(str(error)) from None
-        info.share = self._share(config, page, info, language)
+        workplace_checklist = wc.MARKER in markdown
+        info.share = self._share(config, page, info, language, workplace_checklist)
+        if workplace_checklist:
+            markdown = markdown.replace(wc.MARKER, self._workplace_checklist(page, files, language), 1)
         if SHORT_LINKS_MARKER in markdown:
             markdown = markdown.replace(SHORT_LINKS_MARKER, self._short_links_list(page, config, files, language), 1)
         return markdown
@@ -378,7 +382,8 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 statuses, language.strings, rel, language.source_dir, link_orphans=not language.default))
         return "\n".join(parts)
 
-    def _share(self, config: MkDocsConfig, page: Page, info: PageInfo, language: Language) -> dict | None:
+    def _share(self, config: MkDocsConfig, page: Page, info: PageInfo, language: Language,
+               workplace_checklist: bool = False) -> dict | None:
         site = config.site_url
         if not site:
             return None
@@ -391,13 +396,31 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             checklist = next((link for link in info.short_links if link.kind == "checklist"), None)
             if checklist:
                 share["checklist"] = {"url": tl.absolute_url(site, checklist.path), "qr": tl.qr_file(checklist.path)}
-        elif site_model.is_fact_sheet(info.rel_path):
-            share = {"kind": "fact-sheet", "path": page.file.url, "url": tl.absolute_url(site, page.file.url),
-                     "qr": tl.qr_file(page.file.url)}
+        elif workplace_checklist or site_model.is_fact_sheet(info.rel_path):
+            share = {"kind": "checklist" if workplace_checklist else "fact-sheet", "path": page.file.url,
+                     "url": tl.absolute_url(site, page.file.url), "qr": tl.qr_file(page.file.url)}
         else:
             return None
         share["display"] = tl.display_url(share["url"])
         return share
+
+    def _workplace_checklist(self, page: Page, files: Files, language: Language) -> str:
+        """The workplace checklist of every module page of this language, read from the
+        module sources themselves: the checklist page may be rendered before them."""
+        found = []
+        for file in files.documentation_pages():
+            if not file.abs_src_path or not os.path.exists(file.abs_src_path):
+                continue
+            name = self._source_name(file.abs_src_path, file.src_uri)
+            try:
+                src = md.read_source(file.abs_src_path, name)
+                found.append(wc.module_of(src.meta, md.headings(src), file.src_uri, name))
+            except (tl.ShortLinkError, md.SourceError) as error:
+                raise PluginError(str(error)) from None
+        try:
+            return wc.render_checklist(wc.collect(found), page_src=page.file.src_uri, strings=language.strings)
+        except wc.ChecklistError as error:
+            raise PluginError(f"hwsite: {error}") from None
 
     def _short_links_list(self, page: Page, config: MkDocsConfig, files: Files, language: Language) -> str:
         """Every short link of this language, read from the module sources themselves: the
@@ -473,7 +496,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         links, fact_sheets = [], []
         for info in self.pages.values():
             links += info.short_links
-            if (info.share or {}).get("kind") == "fact-sheet":
+            if (info.share or {}).get("kind") in ("fact-sheet", "checklist"):  # modules: their short links'
                 fact_sheets.append(info.share)
         problems = tl.conflicts(links)
         if problems:
