@@ -14,11 +14,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import yaml
 
-from hwsite.lint_rules.common import ERROR, Finding
+if TYPE_CHECKING:  # the lint rules import this module; Finding is imported where it is made
+    from hwsite.lint_rules.common import Finding
+
+ERROR = "error"  # hwsite.lint_rules.common.ERROR
 
 LANGUAGES = ("en", "zh")
 KINDS = ("single", "multiple", "true-false", "scenario")
@@ -270,6 +273,7 @@ def quiz_files(folder: str | Path = QUIZ_DIR) -> list[Path]:
 # ---------------------------------------------------------------- checking
 
 def _finding(quiz: Quiz, code: str, line: int, message: str) -> Finding:
+    from hwsite.lint_rules.common import Finding
     return Finding(code, CODES[code], quiz.file, line, message, RULE)
 
 
@@ -333,7 +337,7 @@ def validate_quiz(quiz: Quiz, module_page_anchors: Mapping[str, set[str] | None]
                     found.append(_finding(quiz, "quiz-anchor-missing", question.checkpoint_line,
                                           f"{where}: #{anchor} does not exist on the {'English' if lang == 'en' else 'Chinese'} page "
                                           f"modules/{quiz.slug}.md; use a checkpoint number that page has"))
-    return sorted(found, key=Finding.sort_key)
+    return sorted(found, key=lambda finding: finding.sort_key())
 
 
 def _check_choices(quiz: Quiz, question: Question, where: str) -> list[Finding]:

@@ -12,13 +12,14 @@ from pathlib import Path
 from hwsite import source as md
 from hwsite.glossary import Term
 from hwsite.lint_rules import drafts, frontmatter, safety, terms, typography
+from hwsite.lint_rules import quizzes
 from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, apply_ignores, make_page
 
-RULE_SETS = ("frontmatter", "safety", "terms", "typography", "drafts")
+RULE_SETS = ("frontmatter", "safety", "terms", "typography", "drafts", "quizzes")
 FILE_CODES = {"empty-file": ERROR, "bom": WARNING, "crlf-line-endings": WARNING,
               "unknown-lint-ignore": WARNING}
 CODES = {**FILE_CODES, **frontmatter.CODES, **safety.CODES, **terms.CODES,
-         **typography.CODES, **drafts.CODES}
+         **typography.CODES, **drafts.CODES, **quizzes.CODES}
 # Names a lint-ignore comment may use: a rule set or a single finding code.
 IGNORE_NAMES = set(RULE_SETS) | set(CODES)
 
