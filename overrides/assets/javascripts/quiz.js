@@ -112,7 +112,7 @@
     bar.appendChild(progress);
     bar.appendChild(present);
     var stage = element("div", "hw-quiz__stage");
-    var live = element("p", "md-visually-hidden hw-quiz__live");
+    var live = element("p", "hw-quiz__live");
     live.setAttribute("aria-live", "polite");
     live.setAttribute("aria-atomic", "true");
     var note = element("p", "hw-quiz__saved", s.saved);
@@ -297,7 +297,8 @@
     overlay.setAttribute("aria-modal", "true");
     overlay.setAttribute("aria-labelledby", "hw-quiz-present-title");
     var bar = element("div", "hw-present__bar");
-    var title = element("p", "hw-present__title", s["present.label"] + ": " + (document.querySelector(".md-content h1") || document).textContent.replace(/¶\s*$/, "").trim());
+    var h1 = document.querySelector(".md-content h1");
+    var title = element("p", "hw-present__title", h1 ? h1.textContent.replace(/¶\s*$/, "").trim() : s["present.label"]);
     title.id = "hw-quiz-present-title";
     var count = element("p", "hw-present__count");
     count.setAttribute("aria-live", "polite");
@@ -373,7 +374,6 @@
     box.className = "hw-quiz-present__answer";
     p.slide.appendChild(box);
     p.reveal.setAttribute("aria-disabled", "true");
-    box.scrollIntoView({ block: "nearest" });
   }
 
   function presentStep(delta) {
