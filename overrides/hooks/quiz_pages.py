@@ -47,10 +47,12 @@ def _strings(config) -> dict:
     return _strings_cache[key]
 
 
-def _module_page(config, lang: str, default: str, slug: str) -> str:
-    root = os.path.dirname(config.config_file_path)
-    folder = config.docs_dir if lang == default else os.path.join(root, "docs_" + lang)
-    return os.path.join(folder, "modules", slug + ".md")
+def _real_source(file, root: str, lang: str) -> str:
+    """Where a page's Markdown really is: until i18n_sources.py's on_nav, the Chinese
+    pages still point at docs/zh/<rel> instead of docs_zh/<rel>."""
+    if os.path.exists(file.abs_src_path) or not file.src_uri.startswith(lang + "/"):
+        return file.abs_src_path
+    return os.path.join(root, "docs_" + lang, file.src_uri[len(lang) + 1:])
 
 
 @event_priority(-150)  # after the i18n plugin's on_files (-100) built this language's file list
@@ -58,12 +60,17 @@ def on_files(files, config):
     lang, default, prefix = _language(config)
     strings = _strings(config)
     plugin = config.plugins.get("i18n")
+    root = os.path.dirname(config.config_file_path)
     for path in hwquiz.quiz_files():
-        root = os.path.dirname(config.config_file_path)
+        # a quiz belongs to the module page of the same name; a site without it (the
+        # tests' fixture sites) gets no quiz page
+        module_file = files.get_file_from_path(prefix + f"modules/{path.stem}.md")
+        if module_file is None or not module_file.abs_src_path:
+            continue
         name = os.path.relpath(path, root).replace(os.sep, "/")
         try:
             quiz = _load(str(path))
-            module_src = read_source(_module_page(config, lang, default, quiz.slug))
+            module_src = read_source(_real_source(module_file, root, lang))
         except (hwquiz.QuizError, SourceError) as error:
             raise PluginError(f"quiz: {error}") from None
         module = hwquiz.module_number(quiz.slug)
