@@ -14,8 +14,9 @@ from pathlib import Path
 
 from hwsite.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
 from hwsite.files import write_atomically
-from hwsite.lint_rules import RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, read_page
+from hwsite.lint_rules import RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, quizzes, read_page
 from hwsite.lint_rules.citations import check_languages
+from hwsite.quiz import QUIZ_DIR, QuizError, quiz_files
 from hwsite.source import SourceError
 from hwsite.sources.registry import SOURCES_FILE, RegistryError, load_registry, validate_registry
 
@@ -60,6 +61,16 @@ rule sets (--only) and finding codes (E = error, W = warning):
                its type needs is missing), registry-value-invalid E, registry-duplicate-key
                E, registry-field-unknown W, url-not-https E. Registry findings name the
                line in sources.yml. Free-text sources: items are not checked.
+  quizzes      the module quizzes, scripts/data/quizzes/<module page>.yml: quiz-invalid E
+               (shape, unknown key), quiz-module-missing E, quiz-question-count E (6-10),
+               quiz-id-invalid E, quiz-id-duplicate E, quiz-kind-invalid E (single,
+               multiple, true-false, scenario), quiz-options-invalid E, quiz-answer-missing E
+               (no correct answer), quiz-answer-invalid E (one right answer for single and
+               scenario; not every option right for multiple), quiz-translation-missing E,
+               quiz-explanation-missing E, quiz-checkpoint-missing E (an explanation that
+               links to no checkpoint), quiz-anchor-missing E (#checkpoint-N not on the
+               module page in English or Chinese); the Chinese texts also get the terms
+               and typography rules. A YAML file given as PATH is read as a quiz.
   (always)     empty-file E, bom W, crlf-line-endings W, unknown-lint-ignore W
 
 ignoring one line: end it with <!-- lint-ignore RULE[,RULE] --> where RULE is a rule set
@@ -139,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         _error(f"unknown rule set {', '.join(unknown) or '(none given)'} in --only; "
                f"choose from {','.join(RULE_SETS)}")
         return 2
-    files, missing = _collect(args.paths or _default_paths())
+    paths, quiz_paths = quizzes.split_paths(args.paths) if args.paths else (
+        _default_paths(), [(path, os.path.relpath(path)) for path in quiz_files(QUIZ_DIR)])
+    if "quizzes" not in rules:
+        quiz_paths = []
+    files, missing = _collect(paths) if paths else ([], [])
     if missing:
         for arg in missing:
             _error(f"{arg}: no such file or folder")
@@ -187,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         pages.append(page)
     if registry is not None:
         findings += check_languages(pages, registry)
+    for path, name in quiz_paths:
+        try:
+            findings += quizzes.check_file(path, name, ROOT / "docs", ROOT / "docs_zh", glossary)
+        except QuizError as error:
+            bad.append(SourceError(error.file, error.line, error.message))
+    files += quiz_paths
 
     if args.strict:
         findings = [Finding(f.code, "error", f.file, f.line, f.message, f.rule) for f in findings]

@@ -12,14 +12,14 @@ from pathlib import Path
 from hwsite import source as md
 from hwsite.glossary import Term
 from hwsite.sources.registry import Registry
-from hwsite.lint_rules import citations, drafts, frontmatter, safety, terms, typography
+from hwsite.lint_rules import citations, drafts, frontmatter, quizzes, safety, terms, typography
 from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, apply_ignores, make_page
 
-RULE_SETS = ("frontmatter", "safety", "terms", "typography", "drafts", "citations")
+RULE_SETS = ("frontmatter", "safety", "terms", "typography", "drafts", "citations", "quizzes")
 FILE_CODES = {"empty-file": ERROR, "bom": WARNING, "crlf-line-endings": WARNING,
               "unknown-lint-ignore": WARNING}
 CODES = {**FILE_CODES, **frontmatter.CODES, **safety.CODES, **terms.CODES,
-         **typography.CODES, **drafts.CODES, **citations.CODES}
+         **typography.CODES, **drafts.CODES, **citations.CODES, **quizzes.CODES}
 # Names a lint-ignore comment may use: a rule set or a single finding code.
 IGNORE_NAMES = set(RULE_SETS) | set(CODES)
 

@@ -21,6 +21,7 @@ class HealthWiseConfig(Config):
     strings_dirs = c.ListOfItems(c.Type(str), default=["overrides/strings"])
     glossary = c.Type(str, default="scripts/data/glossary.yml")
     sources = c.Type(str, default="scripts/data/sources.yml")  # the source registry pages cite
+    quizzes = c.Type(str, default="scripts/data/quizzes")  # one self-check quiz per module
     parity_config = c.Type(str, default="scripts/data/parity.yml")
     theme_color = c.Type(str, default="#00695c")
     # `mkdocs serve` of one language only (make serve LANG=zh): the others' pages are not

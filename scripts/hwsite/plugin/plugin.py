@@ -33,12 +33,12 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hwsite import glossary, html_fixes, minify, offline, parity, reading, site_model, site_outputs, sources
+from hwsite import glossary, html_fixes, minify, offline, parity, quiz, reading, site_model, site_outputs, sources
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
@@ -253,7 +253,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
     # ------------------------------------------------------------------ files and navigation
 
     @event_priority(50)  # before the i18n plugin sorts files into languages (-100)
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+    def _on_files_translations(self, files: Files, *, config: MkDocsConfig) -> Files:
         preview = self._preview_language()
         if preview is not None and self.language.default and not preview.default:
             # the default language's pass of a preview of another language: its home page only,
@@ -281,6 +281,68 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                     # docs_dir/<locale>/<rel>, pointed back at the real file in on_nav.
                     files.append(File(lang.prefix + rel, config.docs_dir, config.site_dir, config.use_directory_urls))
         return files
+
+    @event_priority(-150)  # after the i18n plugin picked this pass's files (-100)
+    def _on_files_quizzes(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """A self-check quiz page (modules/<module>/quiz/) for each quiz in
+        scripts/data/quizzes/ whose module page this pass builds, in this pass's
+        language. Generated pages cannot be given to the i18n plugin before it sorts
+        files (it reads every file's source), so they are added after it, with the
+        attributes it would have set (locale, alternates, the sitemap's page list)."""
+        language = self.language
+        if language.locale not in quiz.LANGUAGES:
+            return files  # the quiz files have no text in this language
+        i18n = self._i18n(config)
+        for path in quiz.quiz_files(self._path(self.config.quizzes)):
+            module_file = files.get_file_from_path(language.prefix + f"modules/{path.stem}.md")
+            if module_file is None or not module_file.abs_src_path:
+                continue  # a site without that module page (the tests' fixture sites)
+            lang, rel = self.languages.split_uri(module_file.src_uri)
+            module_source = os.path.join(lang.source_dir, rel)
+            if not os.path.exists(module_source):  # not translated: the default language's page
+                module_source = module_file.abs_src_path
+            try:
+                data = quiz.load_quiz_cached(str(path))
+                module_title = str(md.read_source(module_source).meta.get("title", ""))
+            except (quiz.QuizError, md.SourceError) as error:
+                raise PluginError(f"quiz: {error}") from None
+            module = quiz.module_number(data.slug)
+            if module is None:
+                raise PluginError(f"quiz: {self._source_name(str(path), path.name)}: the file name must start "
+                                  f"with the module number (03-...)")
+            src_uri = language.prefix + quiz.page_src_uri(data.slug)
+            url = File.generated(config, src_uri, content="").url
+            text = quiz.render_quiz_page(data, language.locale, language.strings, module=module,
+                                         module_title=module_title,
+                                         script_src=tl.relative_url(url, quiz.SCRIPT))
+            page = File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+            page.abs_src_path = str(path)  # warnings, hw_page.source and the link checker name the data file
+            self._add_i18n_attributes(page, config, data.slug)
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(page)
+            if i18n is not None and language.locale in getattr(i18n, "i18n_files_per_language", {}):
+                i18n.i18n_files_per_language[language.locale].append(page)
+        return files
+
+    on_files = CombinedEvent(_on_files_translations, _on_files_quizzes)
+
+    def _add_i18n_attributes(self, page: File, config: MkDocsConfig, slug: str) -> None:
+        """What mkdocs-static-i18n sets on its own files: the page's locale and its twin
+        in every language (language switcher, hreflang links, sitemap)."""
+        language = self.language
+        page.locale = page.locale_alternate_of = language.locale
+        page.localization = None if language.default else language.locale
+        page.norm_src_uri = quiz.page_src_uri(slug)
+        page.alternates = {}
+        for other in self.languages:
+            if other == language:
+                page.alternates[other.locale] = page
+            else:
+                twin = File.generated(config, other.prefix + quiz.page_src_uri(slug), content="")
+                twin.locale = twin.locale_alternate_of = other.locale
+                page.alternates[other.locale] = twin
 
     @event_priority(-150)  # after the i18n plugin re-created every File, before any page is read
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
