@@ -202,6 +202,8 @@ description: "Short, printable fact sheets on OSH for health workers in China an
     ("docs/modules/03-x.md", en_page("Text.\n", EN_MODULE_FM.replace("2026-11-22", '"2026-02-30"')), [("date-invalid", 5)]),
     ("docs/modules/03-x.md", en_page("Text.\n", EN_MODULE_FM.replace("2026-11-22", "2026-11-22 10:00:00")),
      [("date-invalid", 5)]),
+    ("docs/modules/03-x.md", en_page("Text.\n", EN_MODULE_FM.replace("2026-11-22", "2999-01-01")),
+     [("date-invalid", 5)]),  # a review date in the future
     ("docs/modules/03-x.md", en_page("Text.\n", EN_MODULE_FM.replace(
         'sources:\n  - "ILO/WHO, HealthWISE Action Manual, 2014"', "sources: []")), [("sources-invalid", 6)]),
     ("docs/modules/03-x.md", en_page("Text.\n", EN_MODULE_FM.replace(

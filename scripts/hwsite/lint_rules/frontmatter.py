@@ -185,6 +185,11 @@ def check(page: Page) -> list[Finding]:
             add("date-invalid", line_of("last_reviewed"),
                 f"last_reviewed must be a real date written YYYY-MM-DD, e.g. "
                 f"last_reviewed: 2026-11-22; found {value!r}")
+        elif datetime.date.fromisoformat(str(value)) > datetime.date.today():
+            # the date a person checked the page's facts: it cannot be ahead of today
+            add("date-invalid", line_of("last_reviewed"),
+                f"last_reviewed {value} is in the future; write the date you checked the "
+                f"page's facts (today is {datetime.date.today().isoformat()})")
 
     if "sources" in meta:
         sources = meta["sources"]
