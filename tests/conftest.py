@@ -106,6 +106,7 @@ plugins:
       strings_dirs: [{root}/overrides/strings]
       glossary: {root}/scripts/data/glossary.yml
       parity_config: {root}/scripts/data/parity.yml
+      sources: {root}/scripts/data/sources.yml
       languages:
         zh: {{html_lang: zh-Hans}}
 markdown_extensions: [attr_list, admonition, tables, toc]

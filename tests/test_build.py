@@ -296,6 +296,7 @@ plugins:
       strings_dirs: [{root}/overrides/strings, strings]
       glossary: {root}/scripts/data/glossary.yml
       parity_config: {root}/scripts/data/parity.yml
+      sources: {root}/scripts/data/sources.yml
       languages:
         fr: {{source_dir: docs_fr, html_lang: fr-FR}}
 markdown_extensions: [attr_list, toc]
