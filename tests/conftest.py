@@ -107,12 +107,33 @@ plugins:
       glossary: {root}/scripts/data/glossary.yml
       sources: {root}/scripts/data/sources.yml
       parity_config: {root}/scripts/data/parity.yml
+      sources: {root}/scripts/data/sources.yml
       languages:
         zh: {{html_lang: zh-Hans}}
 markdown_extensions: [attr_list, admonition, tables, toc]
 validation:
   links: {{not_found: warn, anchors: warn, unrecognized_links: warn}}
 """
+
+
+# The site's Markdown extensions that a page body's changes depend on (mkdocs.yml).
+BODY_EXTENSIONS = ["abbr", "attr_list", "md_in_html", "tables", "pymdownx.superfences", "toc"]
+
+
+def render_page_body(text: str, extensions: tuple = (), **page) -> str:
+    """A page's Markdown as the site renders its body: hwsite.page_body told about the page
+    (PageBody fields; labels default to the English ones), toc permalinks as configured."""
+    import markdown
+
+    from hwsite import page_body
+
+    body = page_body.PageBodyExtension()
+    page.setdefault("copy_label", "Copy link to “{title}”")
+    page.setdefault("link_label", "Link to this section")
+    body.set_page(page_body.PageBody(**page))
+    md = markdown.Markdown(extensions=[*BODY_EXTENSIONS, *extensions, body],
+                           extension_configs={"toc": {"permalink": True, "permalink_title": ""}})
+    return md.convert(text)
 
 
 def write_fixture_site(tmp_path: Path, en: dict[str, str], zh: dict[str, str], nav: str = "") -> Path:

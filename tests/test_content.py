@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT
+from conftest import ROOT, render_page_body
 from hwsite import glossary
 from hwsite.source import headings, mask_code, read_source
 from hwsite.sources import citations_in_line, load_registry
@@ -176,19 +176,38 @@ def test_module_index_lists_every_module_with_a_description(real_site):
         assert all(len(r.css("td")[1].text().strip()) > 10 for r in rows)
 
 
+GLOSSARY_TERMS = (
+    glossary.Term(en="sharps injury", zh="锐器伤", pinyin="rui qi shang", def_en='Cut by a "sharp".',
+                  def_zh="被锐器刺伤。", line=1),
+    glossary.Term(en="injury", zh="伤害", pinyin="shang hai", def_en="Harm.", def_zh="损害。", line=2),
+    glossary.Term(en="hand hygiene", zh="手卫生", pinyin="shou wei sheng", def_en="Cleaning hands.",
+                  def_zh="清洁双手。", line=3),
+    glossary.Term(en="OSH", zh="职业安全卫生", pinyin="zhi ye an quan wei sheng", def_en="Safety at work.",
+                  def_zh="工作安全。", line=4),
+)
+
+
 def test_annotate_terms_marks_first_running_text_occurrence_only():
-    terms = [glossary.Term(en="sharps injury", zh="锐器伤", pinyin="rui qi shang", def_en='Cut by a "sharp".',
-                           def_zh="被锐器刺伤。", line=1),
-             glossary.Term(en="injury", zh="伤害", pinyin="shang hai", def_en="Harm.", def_zh="损害。", line=2)]
-    html = ('<h2 id="x">Sharps injury</h2><p>A <a href="#">sharps injury</a> link, then Sharps Injury '
-            'and sharps injury again; <code>injury</code>, then injury.</p>')
-    out = glossary.annotate_terms(html, terms, "en")
-    assert out.count("<abbr") == 2
-    assert '<h2 id="x">Sharps injury</h2>' in out and '<a href="#">sharps injury</a>' in out
-    assert '<abbr title="Cut by a &quot;sharp&quot;." tabindex="0">Sharps Injury</abbr>' in out
-    assert "<code>injury</code>, then <abbr title=\"Harm.\" tabindex=\"0\">injury</abbr>." in out
-    zh = glossary.annotate_terms("<p>发生锐器伤后，锐器伤要上报。</p>", terms, "zh")
-    assert zh == '<p>发生<abbr title="被锐器刺伤。" tabindex="0">锐器伤</abbr>后，锐器伤要上报。</p>'
+    text = ("## Sharps injury and hand hygiene {#x}\n\n"
+            "A [sharps injury](#) link, <a href=\"#\">hand hygiene</a> in raw HTML, "
+            "then Sharps Injury and sharps injury again; `injury`, then injury, OSH.\n\n"
+            "```\nhand hygiene\n```\n\n"
+            '<div class="hw-references" markdown>\n\nReference on hand hygiene.\n\n</div>\n\n'
+            '<ul class="hw-sources"><li>Raw block on hand hygiene.</li></ul>\n\n'
+            "Hand hygiene at last.\n\n*[OSH]: Occupational safety and health\n")
+    out = render_page_body(text, glossary_terms=GLOSSARY_TERMS, glossary_language="en")
+    assert out.count("<abbr") == 4  # three terms and the Markdown abbreviation
+    assert '<a href="#">sharps injury</a> link, <a href="#">hand hygiene</a> in raw HTML' in out
+    assert ' then <abbr tabindex="0" title="Cut by a &quot;sharp&quot;.">Sharps Injury</abbr> and sharps injury' in out
+    assert "<code>injury</code>, then <abbr tabindex=\"0\" title=\"Harm.\">injury</abbr>, " in out
+    assert '<abbr title="Occupational safety and health">OSH</abbr>.' in out  # an abbreviation is not redefined
+    assert "<code>hand hygiene\n</code></pre>" in out and "<p>Reference on hand hygiene.</p>" in out
+    assert "<li>Raw block on hand hygiene.</li>" in out
+    assert '<p><abbr tabindex="0" title="Cleaning hands.">Hand hygiene</abbr> at last.</p>' in out
+    assert "<abbr" not in out.split("</h2>")[0]
+    zh = render_page_body("发生锐器伤后，锐器伤要上报。", glossary_terms=GLOSSARY_TERMS, glossary_language="zh")
+    assert zh == '<p>发生<abbr tabindex="0" title="被锐器刺伤。">锐器伤</abbr>后，锐器伤要上报。</p>'
+    assert render_page_body("A sharps injury.") == "<p>A sharps injury.</p>"  # no terms: none defined
 
 
 def test_pages_define_glossary_terms_in_place(real_site):

@@ -6,6 +6,7 @@ browser tests in headless Chromium against the real site."""
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urljoin
@@ -13,9 +14,11 @@ from urllib.parse import urljoin
 import jinja2
 import pytest
 import segno
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, build_fixture_site, open_page
+from conftest import ROOT, build_fixture_site, open_page, render_page_body
 from hwsite import source, trainer_links as tl
 
 SITE = "https://healthwise-osh.github.io/"
@@ -213,45 +216,101 @@ def test_short_links_markdown_lists_each_module_with_checked_target_links():
     assert sum(1 for line in lines if line.startswith("| <a")) == 6
 
 
+CHECKPOINTS_PAGE = """# T {#t}
+
+intro
+
+### C1 {#checkpoint-1}
+
+a<br>b
+
+<div class="admonition" markdown>
+
+### N {#nested}
+
+x
+
+</div>
+
+![](i.svg)
+
+<!-- <h2> in a comment -->
+
+### C2 {#checkpoint-2}
+
+- y
+
+## L {#checklist}
+
+z
+"""
+
+
 def test_wrap_checkpoints_keeps_each_checkpoint_section_together():
-    page = ('<h1 id="t">T</h1><p>intro</p><h3 id="checkpoint-1">C1<a class="headerlink" href="#checkpoint-1">¶</a></h3>'
-            '<p>a<br>b</p><div class="admonition"><h3 id="nested">N</h3><p>x</p></div><img src="i.svg" alt="">'
-            '<!-- <h2> in a comment --><script>var s = "<h2>";</script>'
-            '<h3 id="checkpoint-2">C2</h3><ul><li>y</li></ul><h2 id="checklist">L</h2><p>z</p>')
-    out = tl.wrap_checkpoints(page)
-    assert out.replace('<div class="hw-checkpoint">', "").replace("</div>", "") == page.replace("</div>", "")
-    assert out.count('<div class="hw-checkpoint">') == 2
+    out = render_page_body(CHECKPOINTS_PAGE, checkpoints=True)
     doc = LexborHTMLParser(out)
     first, second = doc.css(".hw-checkpoint")
-    assert [n.tag for n in first.iter() if n.tag != "-comment"] == ["h3", "p", "div", "img", "script"]
+    assert [n.tag for n in first.iter() if n.tag != "-comment"] == ["h3", "p", "div", "p"]
     assert [n.tag for n in second.iter()] == ["h3", "ul"]
-    assert doc.css_first("#checklist").parent.tag == "body"
-    assert tl.wrap_checkpoints("<h2>x</h2><p>y</p>") == "<h2>x</h2><p>y</p>"
-    assert tl.wrap_checkpoints('<h3 id="checkpoint-1">a</h3><p>b</p>').endswith("<p>b</p></div>")
+    assert doc.css_first("#checklist").parent.tag == "body" and doc.css_first("#nested").parent.tag == "div"
+    # nothing else changes: without the wrappers it is the page as rendered without checkpoints
+    for wrapper in doc.css(".hw-checkpoint"):
+        wrapper.unwrap()
+    assert doc.body.html == LexborHTMLParser(render_page_body(CHECKPOINTS_PAGE)).body.html
+    assert out.startswith('<h1 id="t">') and '<p>intro</p>\n<div class="hw-checkpoint"><h3 id="checkpoint-1">' in out
+    assert "<li>y</li>\n</ul>\n</div><h2 id=\"checklist\">" in out
+    assert "hw-checkpoint" not in render_page_body("## x {#checkpoint-1}\n\ny", checkpoints=True)
+    assert render_page_body("### a {#checkpoint-1}\n\nb", checkpoints=True).endswith("<p>b</p>\n</div>")
 
 
 def test_insert_after_heading():
-    page = '<h2 id="overview">O</h2><p>x</p><h2 id="checklist">L<a href="#checklist">¶</a></h2><p>y</p>'
-    assert tl.insert_after_heading(page, "checklist", "<i>QR</i>") == page.replace("</h2><p>y", "</h2><i>QR</i><p>y")
-    assert tl.insert_after_heading(page, "missing", "<i>QR</i>") == page
+    page = "## O {#overview}\n\nx\n\n## L {#checklist}\n\ny\n"
+    out = render_page_body(page, checklist_html='<div class="qr"><img src="q.svg" alt=""></div>')
+    assert '</a></h2><div class="qr"><img src="q.svg" alt=""></div>\n<p>y</p>' in out
+    assert render_page_body(page.replace("checklist", "other"), checklist_html="<div>QR</div>") == \
+        render_page_body(page.replace("checklist", "other"))
+    root = etree.fromstring('<div><h2 id="o">O</h2><p>x</p></div>')
+    assert not tl.insert_after_heading(root, "checklist", etree.Element("hr"))
+    assert tl.insert_after_heading(root, "o", etree.Element("hr"))
+    assert etree.tostring(root, encoding="unicode") == '<div><h2 id="o">O</h2><hr /><p>x</p></div>'
+
+
+HEADINGS_PAGE = """# Module *3* {#t}
+
+## A &amp; “B” {#a-b}
+
+### C<abbr title="t">1</abbr> {: #checkpoint-1 .x }
+
+#### D `e` {#d}
+
+<h2>No id</h2>
+"""
+
+
+class _Twice(Extension):
+    """Runs heading_controls a second time, after the page body extension."""
+
+    def extendMarkdown(self, md):  # noqa: N802
+        class Again(Treeprocessor):
+            def run(self, root):
+                tl.heading_controls(root, "Copy “{title}”", "Link here", md.htmlStash.rawHtmlBlocks)
+        md.treeprocessors.register(Again(md), "again", 3)
 
 
 def test_heading_controls_name_permalinks_and_add_copy_buttons_to_h2_and_h3_only():
-    page = ('<h1 id="t">Module <em>3</em><a class="headerlink" href="#t" title="Link to this section">&para;</a></h1>'
-            '<h2 id="a-b">A &amp; “B”<a class="headerlink" href="#a-b">&para;</a></h2>'
-            '<h3 class="x" id="checkpoint-1">C<abbr title="t">1</abbr></h3><h4 id="d">D<a class="headerlink" href="#d">¶</a></h4>'
-            '<h2>No id</h2>')
-    out = tl.heading_controls(page, "Copy “{title}”", "Link here")
+    out = render_page_body(HEADINGS_PAGE, copy_label="Copy “{title}”", link_label="Link here")
     doc = LexborHTMLParser(out)
     assert [b.attributes["data-hw-anchor"] for b in doc.css("button.hw-copylink")] == ["a-b", "checkpoint-1"]
     assert doc.css_first("#a-b button").attributes["aria-label"] == "Copy “A & “B””"
     assert doc.css_first("#checkpoint-1 button").attributes["aria-label"] == "Copy “C1”"
-    assert [a.attributes.get("aria-label") for a in doc.css("a.headerlink")] == ["Link here"] * 3
-    assert 'title="Link to this section"' not in out and "<abbr title=\"t\">" in out
+    assert [a.attributes.get("aria-label") for a in doc.css("a.headerlink")] == ["Link here"] * 4
+    assert " title=" not in out.replace('<abbr title="t">', "")
     # the button comes before the permalink, which stays last; running twice changes nothing
     assert doc.css_first("#a-b").html.index("hw-copylink") < doc.css_first("#a-b").html.index("headerlink")
-    assert tl.heading_controls(out, "Copy “{title}”", "Link here") == out
+    assert render_page_body(HEADINGS_PAGE, extensions=(_Twice(),), copy_label="Copy “{title}”",
+                            link_label="Link here") == out
     assert "<h2>No id</h2>" in out
+    assert tl.heading_text(etree.fromstring('<h2>A <em>b</em>\n c<a class="headerlink">¶</a></h2>')) == "A b c"
 
 
 def test_page_data_json_has_only_the_browser_strings_and_is_script_safe():

@@ -8,12 +8,16 @@ import this module; nothing else parses the glossary file.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from markdown.util import STX
+
+from hwsite import md_tree
 from hwsite.files import parsed_once_per_version
 from hwsite.site_model import HAN
 
@@ -178,15 +182,11 @@ def jieba_user_dict(terms: list[Term]) -> str:
 
 
 # Elements whose text is never annotated: links, code, headings, existing abbreviations,
-# and anything that is not running text.
+# and anything that is not running text; and, by class, the reference lists (titles of
+# documents are names, not the site's words).
 _SKIP = {"a", "abbr", "code", "pre", "kbd", "h1", "h2", "h3", "h4", "h5", "h6", "script",
          "style", "svg", "button", "label", "summary", "title", "figcaption", "progress"}
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>|<!--.*?-->", re.S)
-_VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "col", "area"}
-
-
-def _escape_attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+SKIP_CLASSES = frozenset({"hw-references", "hw-sources"})  # hwsite.sources
 
 
 @lru_cache(maxsize=8)
@@ -204,50 +204,89 @@ def _term_matcher(terms: tuple[Term, ...], lang: str) -> tuple[dict[str, str], r
     return by_text, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
 
 
-def annotate_terms(html: str, terms: list[Term], lang: str) -> str:
+def _skipped(element: etree.Element) -> bool:
+    return not isinstance(element.tag, str) or element.tag in _SKIP or any(
+        name in SKIP_CLASSES for name in (element.get("class") or "").split())
+
+
+def _keep(text: str, lead: list[str], abbrs: list[etree.Element]) -> None:
+    """Text that stays as it is: after the last new <abbr>, or before the first."""
+    if abbrs:
+        abbrs[-1].tail += text
+    else:
+        lead.append(text)
+
+
+def annotate_terms(root: etree.Element, terms: list[Term], lang: str, stash: md_tree.Stash = ()) -> None:
     """Wrap the first occurrence of each glossary term in a page's running text in
-    <abbr title="definition">, so readers get the definition on hover, focus or tap.
+    <abbr title="definition" tabindex="0">, so readers get the definition on hover, focus
+    or tap. root: a page body as Python-Markdown's tree (in a treeprocessor, after inline
+    processing); stash: md.htmlStash.rawHtmlBlocks, so that text inside inline raw HTML
+    such as <a> or <code> is left alone too. Raw HTML blocks are not Markdown text and
+    are never annotated.
 
     English terms match whole words, case-insensitively; Chinese terms match as written
     (Chinese has no spaces). Longer terms win over terms they contain."""
     by_text, pattern = _term_matcher(tuple(terms), lang)
     if pattern is None:
-        return html
+        return
     used: set[str] = set()
-    out: list[str] = []
-    skip_depth = 0
-    stack: list[str] = []
-    position = 0
+    raw_open: list[str] = []  # skipped elements opened by inline raw HTML tags
 
-    def annotate(text: str) -> str:
-        def replace(match: re.Match) -> str:
+    def define(text: str, lead: list[str], abbrs: list[etree.Element]) -> None:
+        """Running text: its first occurrences of terms become <abbr>s; the text before the
+        first goes to lead, the rest to the tails."""
+        position = 0
+        for match in pattern.finditer(text):
             key = match.group(0) if lang == "zh" else match.group(0).lower()
             if key in used:
-                return match.group(0)
+                continue
             used.add(key)
-            return f'<abbr title="{_escape_attr(by_text[key])}" tabindex="0">{match.group(0)}</abbr>'
-        return pattern.sub(replace, text)
+            _keep(text[position:match.start()], lead, abbrs)
+            abbr = etree.Element("abbr", {"title": by_text[key], "tabindex": "0"})
+            abbr.text, abbr.tail = match.group(0), ""
+            abbrs.append(abbr)
+            position = match.end()
+        _keep(text[position:], lead, abbrs)
 
-    for match in _TAG.finditer(html):
-        text = html[position:match.start()]
-        out.append(annotate(text) if text.strip() and not skip_depth else text)
-        out.append(match.group(0))
-        position = match.end()
-        name = (match.group(2) or "").lower()
-        if not name or match.group(3) or name in _VOID:
-            continue
-        if match.group(1):  # closing tag: pop to the matching element
-            if name in stack:
-                while stack:
-                    popped = stack.pop()
-                    if popped in _SKIP:
-                        skip_depth -= 1
-                    if popped == name:
-                        break
-        else:
-            stack.append(name)
-            if name in _SKIP:
-                skip_depth += 1
-    tail = html[position:]
-    out.append(annotate(tail) if tail.strip() and not skip_depth else tail)
-    return "".join(out)
+    def annotate(text: str, skipped: bool) -> tuple[str, list[etree.Element]]:
+        """text -> (its text before the first new <abbr>, the new <abbr>s, each with its tail)."""
+        lead: list[str] = []
+        abbrs: list[etree.Element] = []
+        if STX not in text:  # most text: no raw HTML placeholder to follow
+            if not (skipped or raw_open):
+                define(text, lead, abbrs)
+            return ("".join(lead), abbrs) if abbrs else (text, abbrs)
+        for piece, raw in md_tree.pieces(text, stash):
+            if raw is None:
+                if skipped or raw_open:
+                    _keep(piece, lead, abbrs)
+                else:
+                    define(piece, lead, abbrs)
+                continue
+            tag = md_tree.raw_tag(raw) if raw else None
+            if tag and tag[0] == "start" and tag[1] in _SKIP:
+                raw_open.append(tag[1])
+            elif tag and tag[0] == "end" and tag[1] in raw_open:
+                del raw_open[len(raw_open) - 1 - raw_open[::-1].index(tag[1]):]
+            _keep(piece, lead, abbrs)
+        return "".join(lead), abbrs
+
+    def visit(element: etree.Element, skipped: bool) -> None:
+        skipped = skipped or _skipped(element)
+        depth = len(raw_open)
+        children = list(element)  # not the <abbr>s added below
+        if element.text:
+            element.text, abbrs = annotate(element.text, skipped)
+            for index, abbr in enumerate(abbrs):
+                element.insert(index, abbr)
+        for child in children:
+            visit(child, skipped)
+            if child.tail:
+                child.tail, abbrs = annotate(child.tail, skipped)
+                at = list(element).index(child) + 1
+                for index, abbr in enumerate(abbrs):
+                    element.insert(at + index, abbr)
+        del raw_open[depth:]  # raw tags left open inside an element end with it
+
+    visit(root, False)

@@ -16,10 +16,12 @@ import io
 import json
 import posixpath
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from . import md_tree
 from .files import write_atomically
 from .site_model import CHECKLIST_ID, CHECKPOINT_ID
 
@@ -277,93 +279,78 @@ def short_links_markdown(links: Iterable[ShortLink], *, page_src: str, page_url:
     return "\n".join(out)
 
 
-# ---------------------------------------------------------------- page HTML
+# ---------------------------------------------------------------- page body (Python-Markdown's tree)
 
-_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>", re.S)
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_RAW_TEXT = frozenset(("script", "style", "textarea"))
 _SECTION_HEADING = frozenset(("h1", "h2", "h3"))
-_CHECKPOINT_OPEN = re.compile(r'<h3\b[^>]*\bid="checkpoint-[1-9][0-9]*"')
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+HEADERLINK_CLASS = "headerlink"  # the toc extension's permalink
 
 
-def wrap_checkpoints(content: str, css_class: str = "hw-checkpoint") -> str:
-    """Wrap each top-level checkpoint section of rendered page HTML, an <h3 id="checkpoint-N">
-    and what follows it up to the next top-level h1-h3, in <div class="{css_class}">, so that
-    print CSS can keep a checkpoint on one page. Nested headings are left alone."""
-    out, depth, pos, open_wrapper = [], 0, 0, False
-    raw_until = None
-    for match in _TAG.finditer(content):
-        if match.group(0).startswith("<!--"):
-            continue
-        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
-        if raw_until:
-            if closing and name == raw_until:
-                raw_until = None
-                depth -= 1
-            continue
-        if closing:
-            depth = max(depth - 1, 0)
-            continue
-        if depth == 0 and name in _SECTION_HEADING:
-            out.append(content[pos:match.start()])
-            pos = match.start()
-            if open_wrapper:
-                out.append("</div>")
-                open_wrapper = False
-            if _CHECKPOINT_OPEN.match(match.group(0)):
-                out.append(f'<div class="{css_class}">')
-                open_wrapper = True
-        if name in _VOID or self_closing:
-            continue
-        depth += 1
-        if name in _RAW_TEXT:
-            raw_until = name
-    out.append(content[pos:])
-    if open_wrapper:
-        out.append("</div>")
-    return "".join(out)
+def wrap_checkpoints(root: etree.Element, css_class: str = "hw-checkpoint") -> None:
+    """Wrap each top-level checkpoint section of a page body, an <h3 id="checkpoint-N">
+    and what follows it up to the next top-level h1-h3, in <div class="{css_class}">, so
+    that print CSS can keep a checkpoint on one page. Nested headings are left alone.
+    root: the body as Python-Markdown's tree (its children are the top level)."""
+    wrapper: etree.Element | None = None
+    for child in list(root):
+        if child.tag in _SECTION_HEADING:
+            wrapper = None
+            if child.tag == "h3" and CHECKPOINT_ID.fullmatch(child.get("id") or ""):
+                wrapper = etree.Element("div", {"class": css_class})
+                root.insert(list(root).index(child), wrapper)
+        if wrapper is not None:
+            root.remove(child)
+            wrapper.append(child)
 
 
-def insert_after_heading(content: str, heading_id: str, snippet: str) -> str:
-    """Insert snippet right after the heading with this id (unchanged when there is none)."""
-    match = re.search(rf'<h([1-6])\b[^>]*\bid="{re.escape(heading_id)}"[^>]*>.*?</h\1>', content, re.S)
-    if not match:
-        return content
-    return content[:match.end()] + snippet + content[match.end():]
+def insert_after_heading(root: etree.Element, heading_id: str, element: etree.Element) -> bool:
+    """Insert element right after the heading with this id (before the heading's tail);
+    False, and nothing changed, when there is no such heading."""
+    for parent in root.iter():
+        for index, child in enumerate(parent):
+            if child.tag in _HEADINGS and child.get("id") == heading_id:
+                element.tail, child.tail = child.tail, None
+                parent.insert(index + 1, element)
+                return True
+    return False
 
 
-_HEADING = re.compile(r'<h([1-6])\b([^>]*)\bid="([^"]+)"([^>]*)>(.*?)</h\1>', re.S)
-_HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>')
+def _is_headerlink(element: etree.Element) -> bool:
+    return element.tag == "a" and md_tree.has_class(element, HEADERLINK_CLASS)
 
 
-def heading_text(inner_html: str) -> str:
-    """The words of a heading's rendered HTML: tags, the permalink sign and extra spaces gone."""
-    inner = _HEADERLINK.split(inner_html, 1)[0]
-    text = html.unescape(re.sub(r"<[^>]+>", "", inner))
-    return re.sub(r"\s+", " ", text).replace("¶", "").strip()
+def heading_text(heading: etree.Element, stash: md_tree.Stash = ()) -> str:
+    """The words of a heading: its permalink left out, raw tags dropped, entities resolved."""
+    return md_tree.plain_text(heading, stash, skip=_is_headerlink)
 
 
-def heading_controls(content: str, copy_label: str, link_label: str) -> str:
+def heading_controls(root: etree.Element, copy_label: str, link_label: str, stash: md_tree.Stash = ()) -> None:
     """Every heading with an id: its permalink (toc's headerlink) gets a name in the page's
     language (link_label, e.g. 'Link to this section'), and each h2 and h3 a copy-link button before
-    the permalink (copy_label; trainer-tools.js copies the section's URL). Done at build time so
-    a heading never moves when the script runs. No title attributes: Material mounts a tooltip
-    for every element with a title, a cost paid on each page load (see bench/REPORT.md)."""
-    def controls(match: re.Match) -> str:
-        level, before, anchor, after, inner = match.groups()
-        if 'class="hw-copylink"' in inner:
-            return match.group(0)
-        title = heading_text(inner)
-        found = _HEADERLINK.search(inner)
-        named = ""
-        if found:
-            tag = re.sub(r'\s(?:title|aria-label)="[^"]*"', "", found.group(0))
-            named = tag[:-1] + f' aria-label="{html.escape(link_label, quote=True)}">'
-        button = ""
-        if level in "23":
-            name = html.escape(copy_label.replace("{title}", title), quote=True)
-            button = (f'<button type="button" class="hw-copylink" aria-label="{name}" '
-                      f'data-hw-anchor="{anchor}"></button>')  # the icon: site.css
-        inner = inner[:found.start()] + button + named + inner[found.end():] if found else inner + button
-        return f'<h{level}{before}id="{anchor}"{after}>{inner}</h{level}>'
-    return _HEADING.sub(controls, content)
+    the permalink (copy_label, "{title}" marking the heading's words; trainer-tools.js copies
+    the section's URL). Done at build time so a heading never moves when the script runs. No
+    title attributes: Material mounts a tooltip for every element with a title, a cost paid on
+    each page load (see bench/REPORT.md). root: the body as Python-Markdown's tree, after the
+    toc extension added the permalinks; stash: md.htmlStash.rawHtmlBlocks."""
+    for heading in root.iter():
+        anchor = heading.get("id")
+        if heading.tag not in _HEADINGS or not anchor:
+            continue
+        if any(el.tag == "button" and md_tree.has_class(el, "hw-copylink") for el in heading.iter()):
+            continue
+        permalink = next((el for el in heading.iter() if _is_headerlink(el)), None)
+        if permalink is not None:
+            permalink.attrib.pop("title", None)
+            permalink.attrib.pop("aria-label", None)
+            permalink.set("aria-label", link_label)
+        if heading.tag not in ("h2", "h3"):
+            continue
+        button = etree.Element("button", {  # the icon: site.css
+            "type": "button", "class": "hw-copylink",
+            "aria-label": copy_label.replace("{title}", heading_text(heading, stash)), "data-hw-anchor": anchor})
+        button.text = ""  # <button ...></button>, never self-closed
+        if permalink is None:
+            heading.append(button)
+        else:
+            parent = next(el for el in heading.iter() if permalink in list(el))
+            parent.insert(list(parent).index(permalink), button)

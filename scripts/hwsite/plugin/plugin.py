@@ -38,7 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hwsite import glossary, html_fixes, minify, offline, parity, quiz, reading, site_model, site_outputs, sources
+from hwsite import glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, site_model, site_outputs, sources
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
@@ -102,6 +102,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self._validation: tuple[int, int] | None = None  # see on_files, previewing one language
         self.registry: sources.Registry | None = None
         self.citations: sources.CitationExtension | None = None
+        self.body = page_body.PageBodyExtension()
         self._reset_pass()
 
     def _reset_pass(self) -> None:
@@ -185,9 +186,10 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 raise PluginError(f"hwsite: {error}") from None
             self.citations = sources.CitationExtension(registry=self.registry)
             self._limit_preview(config)
-        # one instance for every page of every pass; told about each page before it renders
-        if not any(ext is self.citations for ext in config.markdown_extensions):
-            config.markdown_extensions.append(self.citations)
+        # one instance each for every page of every pass; told about each page before it renders
+        for extension in (self.citations, self.body):
+            if not any(ext is extension for ext in config.markdown_extensions):
+                config.markdown_extensions.append(extension)
         self._reset_pass()
         i18n = self._i18n(config)
         self.language = self.languages.get(getattr(i18n, "current_language", None))
@@ -393,7 +395,30 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             markdown = markdown.replace(wc.MARKER, self._workplace_checklist(page, files, language), 1)
         if SHORT_LINKS_MARKER in markdown:
             markdown = markdown.replace(SHORT_LINKS_MARKER, self._short_links_list(page, config, files, language), 1)
+        self._shape_body(page, info)
         return markdown
+
+    def _shape_body(self, page: Page, info: PageInfo) -> None:
+        """Tell the page body extension about the page it renders next: glossary
+        definitions (not on the glossary itself), heading controls in the page's language,
+        and on module pages the checkpoint wrappers and the checklist's print QR block."""
+        language, text_language = info.language, info.content_language.locale
+        define = not page.file.src_uri.endswith("glossary.md") and text_language in glossary.LANGUAGES
+        checklist = (info.share or {}).get("checklist") if info.short_links else None
+        self.body.set_page(page_body.PageBody(
+            copy_label=language.t("heading.copy"), link_label=language.t("heading.permalink"),
+            glossary_terms=tuple(self._glossary()) if define else (), glossary_language=text_language,
+            checkpoints=bool(info.short_links),
+            checklist_html=self._print_qr(page, checklist["qr"], checklist["url"], language.t("tt.print.checklist"),
+                                          language.t("tt.qr.alt")) if checklist else None))
+
+    @staticmethod
+    def _print_qr(page: Page, qr: str, url: str, label: str, alt: str) -> str:
+        src = tl.relative_url(page.file.url, qr)
+        shown = tl.display_url(url)
+        return (f'<div class="hw-print-only hw-print-qr" data-search-exclude>'
+                f'<img src="{html.escape(src)}" alt="{html.escape(alt.replace("{url}", shown))}" width="96" height="96" loading="lazy">'
+                f'<p>{html.escape(label)}<br><strong>{html.escape(shown)}</strong></p></div>')
 
     def _citation_language(self, language: Language) -> str:
         """The language a page's references are written in: its text's, where the
@@ -511,19 +536,10 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
     # ------------------------------------------------------------------ each page's HTML
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # glossary definitions, heading controls and checkpoints: made while the page
+        # rendered, on its parsed tree (_shape_body)
         info = self.pages[page.file.src_uri]
         language = info.language
-        if not page.file.src_uri.endswith("glossary.md") and info.content_language.locale in glossary.LANGUAGES:
-            html_text = glossary.annotate_terms(html_text, self._glossary(), info.content_language.locale)
-
-        html_text = tl.heading_controls(html_text, language.t("heading.copy"), language.t("heading.permalink"))
-        if info.short_links:
-            html_text = tl.wrap_checkpoints(html_text)
-            checklist = (info.share or {}).get("checklist")
-            if checklist:
-                html_text = tl.insert_after_heading(html_text, tl.CHECKLIST_ID, self._print_qr(
-                    page, checklist["qr"], checklist["url"], language.t("tt.print.checklist"), language.t("tt.qr.alt")))
-
         if site_model.is_module_page(info.rel_path) or site_model.is_fact_sheet(info.rel_path):
             info.reading_minutes = reading.reading_minutes(html_text)
             value = page.meta.get("last_reviewed")
@@ -536,14 +552,6 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                     info.reviewed_iso = date.isoformat()
                     info.reviewed_text = reading.format_date(date, language.t("date.format"), language.t("date.months"))
         return html_text
-
-    @staticmethod
-    def _print_qr(page: Page, qr: str, url: str, label: str, alt: str) -> str:
-        src = tl.relative_url(page.file.url, qr)
-        shown = tl.display_url(url)
-        return (f'<div class="hw-print-only hw-print-qr" data-search-exclude>'
-                f'<img src="{html.escape(src)}" alt="{html.escape(alt.replace("{url}", shown))}" width="96" height="96" loading="lazy">'
-                f'<p>{html.escape(label)}<br><strong>{html.escape(shown)}</strong></p></div>')
 
     # ------------------------------------------------------------------ after every page is read
 
