@@ -625,7 +625,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         page.content = content if n else meta + page.content
         return context
 
-    @event_priority(-50)  # after the i18n plugin's on_post_page (-100 runs later, on our output)
+    @event_priority(-50)  # after other plugins' page output (default 0): the HTML as Material rendered it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         language = self._page_language(page)
         alternates = getattr(page.file, "alternates", None) or {}
