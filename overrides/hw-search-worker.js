@@ -19,6 +19,9 @@
   var hw = null, vocab = [], known = {}, freq = {}, hanDict = {}, added = {};
   var HAN = /\p{sc=Han}/u, LATIN_DIGIT = /([a-z]+)(\d+)|(\d+)([a-z]+)/;
   var MAX_WORD = 8;
+  // lunr boosts of the query's words: as typed (or corrected), from the glossary (aliases),
+  // and parts of a Chinese word (jieba's search mode on the query side); measured, README "Search"
+  var WEIGHTS = { typed: 10, alias: 6, part: 2 };
 
   function lower(s) { return s.toLowerCase(); }
 
@@ -96,6 +99,15 @@
 
   /* ------------------------------------------------------------ the query */
 
+  /* Index terms of two or more characters inside a Chinese word (人工搬运 -> 人工, 搬运). */
+  function subWords(word) {
+    var found = [];
+    for (var i = 0; i < word.length; i++)
+      for (var j = i + 2; j <= word.length && j - i <= MAX_WORD; j++)
+        if (j - i < word.length && known[word.slice(i, j)]) found.push(word.slice(i, j));
+    return found;
+  }
+
   /* A run of Han characters as the fewest dictionary words (index terms and aliases);
      a character no word covers stands alone. */
   function segmentHan(run) {
@@ -123,7 +135,7 @@
     // Material's own query syntax is left to Material
     if (/["~^*:]|(^|\s)[+\-]/.test(query)) return query;
     var text = lower(query).trim(), separator = new RegExp(hw.separator || "\\s+", "g");
-    var typed = [], extra = [], aliases = hw.aliases || {};
+    var typed = [], extra = [], parts = [], aliases = hw.aliases || {};
     function expand(key) { (aliases[key] || []).forEach(function (w) { extra.push(w); }); }
     // aliases and terms of several words, anywhere in the query
     Object.keys(aliases).forEach(function (key) {
@@ -140,9 +152,15 @@
     });
     var content = words.filter(function (w) { return !stopWord(w) && !(w.length === 1 && /[a-z]/.test(w)); });
     if (!content.length) content = words;
+    // weight of each kind of word in lunr's score: what the reader typed first
+    var TYPED = WEIGHTS.typed, ALIAS = WEIGHTS.alias, PART = WEIGHTS.part;
     content.forEach(function (word) {
       expand(word);
-      if (known[word] || firstWithPrefix(word)) { typed.push(word); return; }
+      if (known[word] || firstWithPrefix(word)) {
+        typed.push(word);
+        if (HAN.test(word) && word.length > 2) subWords(word).forEach(function (w) { parts.push(w); });
+        return;
+      }
       if (aliases[word]) return;
       var split = LATIN_DIGIT.exec(word);
       if (split && split[0] === word) {  // c190 -> c 190 (the pages write C.190)
@@ -157,18 +175,23 @@
       }
       var fixed = corrections(word);
       if (fixed.length) { typed.push(fixed[0]); extra.push.apply(extra, fixed.slice(1)); return; }
-      if (HAN.test(word) && word.length > 1)  // an unknown Chinese word: its known characters
-        word.split("").forEach(function (c) { if (known[c] && !stopWord(c)) extra.push(c); });
+      if (HAN.test(word) && word.length > 1)  // an unknown Chinese word: its known parts
+        subWords(word).forEach(function (w) { parts.push(w); });
     });
     var seen = {}, out = [];
     added = {};
-    typed.forEach(function (w) { if (!seen[w]) { seen[w] = 1; out.push(w); } });
+    function emit(w, weight, isAdded) {
+      if (!w || seen[w]) return;
+      seen[w] = 1; if (isAdded) added[w] = 1;
+      out.push(w + "*^" + weight);
+    }
+    typed.forEach(function (w) { emit(w, TYPED, false); });
     extra.forEach(function (phrase) {
       phrase.split(separator).forEach(function (w) {
-        if (!w || seen[w] || stopWord(w) || !(known[w] || firstWithPrefix(w))) return;
-        seen[w] = 1; added[w] = 1; out.push(w);
+        if (w && !stopWord(w) && (known[w] || firstWithPrefix(w))) emit(w, ALIAS, true);
       });
     });
+    parts.forEach(function (w) { if (!stopWord(w)) emit(w, PART, true); });
     return out.length ? out.join(" ") : query;
   }
 
