@@ -22,6 +22,8 @@
   // lunr boosts of the query's words: as typed (or corrected), from the glossary (aliases),
   // and parts of a Chinese word (jieba's search mode on the query side); measured, README "Search"
   var WEIGHTS = { typed: 10, alias: 6, part: 2 };
+  // a word in more than this share of the sections is too common to stand for a name
+  var COMMON = 0.1, documents = 0;
 
   function lower(s) { return s.toLowerCase(); }
 
@@ -32,6 +34,7 @@
     lunr.Builder.prototype.build = function () {
       var index = build.call(this), inverted = index.invertedIndex;
       vocab = Object.keys(inverted).sort();
+      documents = this.documentCount || 1;
       vocab.forEach(function (term) {
         known[term] = true;
         var docs = {}, posting = inverted[term];
@@ -174,11 +177,11 @@
         if (inside.length) { extra.push.apply(extra, inside); return; }
       }
       var fixed = corrections(word);
-      if (fixed.length) { typed.push(fixed[0]); extra.push.apply(extra, fixed.slice(1)); return; }
+      if (fixed.length) { typed.push(fixed[0]); expand(fixed[0]); extra.push.apply(extra, fixed.slice(1)); return; }
       if (HAN.test(word) && word.length > 1)  // an unknown Chinese word: its known parts
         subWords(word).forEach(function (w) { parts.push(w); });
     });
-    var seen = {}, out = [];
+    var seen = {}, out = [], common = documents * COMMON;
     added = {};
     function emit(w, weight, isAdded) {
       if (!w || seen[w]) return;
@@ -187,8 +190,11 @@
     }
     typed.forEach(function (w) { emit(w, TYPED, false); });
     extra.forEach(function (phrase) {
-      phrase.split(separator).forEach(function (w) {
-        if (w && !stopWord(w) && (known[w] || firstWithPrefix(w))) emit(w, ALIAS, true);
+      var words = phrase.split(separator).filter(Boolean);
+      words.forEach(function (w) {
+        // of a name of several words, only the words that tell it apart ("care" of "child care" matches every page)
+        if (words.length > 1 && (freq[w] || 0) > common) return;
+        if (!stopWord(w) && (known[w] || firstWithPrefix(w))) emit(w, ALIAS, true);
       });
     });
     parts.forEach(function (w) { if (!stopWord(w)) emit(w, PART, true); });
