@@ -216,3 +216,33 @@ def test_pages_define_glossary_terms_in_place(real_site):
     terms = {t.zh: t.def_zh for t in glossary.load_glossary()}
     assert "针刺伤" in abbrs and abbrs["针刺伤"] == terms["针刺伤"]
     assert all(text in terms for text in abbrs)
+
+
+ALIASED = ("terms:\n  - en: needlestick injury\n    zh: 针刺伤\n    pinyin: zhen ci shang\n"
+           "    def_en: d\n    def_zh: 释义\n")
+
+
+@pytest.mark.parametrize("aliases, message", [
+    ("[TB]", "must be a mapping"),
+    ("{fr: [piqure]}", "unknown language 'fr'"),
+    ("{zh: 针扎}", "must be a list of non-empty strings"),
+    ("{zh: [针刺伤]}", "is the term itself"),
+])
+def test_glossary_rejects_bad_aliases_with_file_and_line(tmp_path, aliases, message):
+    path = tmp_path / "g.yml"
+    path.write_text(ALIASED + f"    aliases: {aliases}\n", encoding="utf-8")
+    with pytest.raises(glossary.GlossaryError) as error:
+        glossary.load_glossary(path)
+    assert error.value.line == 2 and message in error.value.message
+
+
+def test_glossary_aliases_reach_the_page_the_dictionary_and_search(tmp_path):
+    path = tmp_path / "g.yml"
+    path.write_text(ALIASED + "    aliases: {en: [needle prick], zh: [针扎, 扎针]}\n", encoding="utf-8")
+    terms = glossary.load_glossary(path)
+    assert terms[0].aliases_in("zh") == ("针扎", "扎针")
+    assert "又称“针扎”、“扎针”。" in glossary.glossary_markdown(terms, "zh", "又称{names}。")
+    assert "Also called *needle prick*." in glossary.glossary_markdown(terms, "en", "Also called {names}.")
+    assert "针扎 50 n" in glossary.jieba_user_dict(terms)
+    assert glossary.search_synonyms(terms, "zh")["针扎"] == ["针刺伤", "扎针"]
+    assert glossary.search_synonyms(terms, "en")["needle prick"] == ["needlestick injury"]

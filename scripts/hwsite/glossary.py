@@ -48,6 +48,19 @@ class Term:
     # Optional English variants the site avoids (e.g. "needle-stick injury"); the
     # terminology lint warns about them on English pages.
     deprecated_en: tuple[str, ...] = field(default=())
+    # Other names readers search for, per language (colloquial, older, regional, short
+    # forms: 针扎 for 针刺伤, TB for tuberculosis): search takes them as the term, and the
+    # glossary page lists them ("also called"). Not a judgement on the wording.
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def aliases_in(self, lang: str) -> tuple[str, ...]:
+        return self.aliases.get(lang, ())
+
+    def __hash__(self) -> int:  # frozen, but the aliases dict is not hashable
+        return hash((self.en, self.zh, self.line))
 
     @property
     def anchor(self) -> str:
@@ -98,11 +111,12 @@ def load_glossary(path: Path | str = GLOSSARY_FILE) -> list[Term]:
         deprecated_en = entry.get("deprecated_en") or []
         if not isinstance(deprecated_en, list) or not all(isinstance(d, str) and d.strip() for d in deprecated_en):
             raise GlossaryError(name, line, "'deprecated_en' must be a list of strings")
+        aliases = _aliases(entry.get("aliases"), name, line, entry)
         term = Term(
             en=entry["en"].strip(), zh=entry["zh"].strip(), pinyin=entry["pinyin"].strip().lower(),
             def_en=entry["def_en"].strip(), def_zh=entry["def_zh"].strip(), line=line,
             deprecated_zh=tuple(d.strip() for d in deprecated), note=str(entry.get("note") or "").strip(),
-            deprecated_en=tuple(d.strip() for d in deprecated_en),
+            deprecated_en=tuple(d.strip() for d in deprecated_en), aliases=aliases,
         )
         if not HAN.search(term.zh):
             raise GlossaryError(name, line, f"'zh' of '{term.en}' contains no Chinese characters")
@@ -124,6 +138,29 @@ def load_glossary(path: Path | str = GLOSSARY_FILE) -> list[Term]:
     return terms
 
 
+def _aliases(value, name: str, line: int, entry: dict) -> dict[str, tuple[str, ...]]:
+    """The optional `aliases:` mapping of an entry: language -> list of other names."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise GlossaryError(name, line, "'aliases' must be a mapping of language to a list of names, "
+                                        "e.g. aliases: {en: [TB], zh: [结核]}")
+    out: dict[str, tuple[str, ...]] = {}
+    for lang, names in value.items():
+        if lang not in LANGUAGES:
+            raise GlossaryError(name, line, f"'aliases' has an unknown language '{lang}' "
+                                            f"(one of {', '.join(LANGUAGES)})")
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise GlossaryError(name, line, f"'aliases' of '{lang}' must be a list of non-empty strings")
+        own = str(entry.get(lang) or "").strip().lower()
+        cleaned = tuple(dict.fromkeys(n.strip() for n in names))
+        for alias in cleaned:
+            if alias.lower() == own:
+                raise GlossaryError(name, line, f"alias '{alias}' is the term itself; remove it")
+        out[lang] = cleaned
+    return out
+
+
 def load_glossary_cached(path: Path | str = GLOSSARY_FILE) -> list[Term]:
     """load_glossary(), parsed once per version of the file: a build asks for the terms
     on every page, and `mkdocs serve` must still see an edited glossary."""
@@ -131,6 +168,23 @@ def load_glossary_cached(path: Path | str = GLOSSARY_FILE) -> list[Term]:
 
 
 _glossary_per_version = parsed_once_per_version(lambda path: tuple(load_glossary(path)))
+
+
+def search_synonyms(terms: list[Term], lang: str) -> dict[str, list[str]]:
+    """For search in one language: each name of a term (the term and its aliases, lower
+    case) -> the term's other names. A name shared by two terms leads to both."""
+    out: dict[str, list[str]] = {}
+    for term in terms:
+        names = [term.name(lang), *term.aliases_in(lang)]
+        if lang != "en":  # abbreviations readers type in Latin letters in any language
+            names += [a for a in term.aliases_in("en") if a.isupper() and " " not in a]
+        names = list(dict.fromkeys(n.lower() for n in names))
+        if len(names) < 2:
+            continue
+        for name in names:
+            out.setdefault(name, [])
+            out[name] += [n for n in names if n != name and n not in out[name]]
+    return out
 
 
 def text_line_of_byte(data: bytes, offset: int) -> int:
@@ -150,9 +204,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def glossary_markdown(terms: list[Term], lang: str) -> str:
+def glossary_markdown(terms: list[Term], lang: str, also_called: str = "") -> str:
     """The generated body of the glossary page: one table per initial letter
-    (English term for `en`, pinyin for `zh`), with a letter index on top."""
+    (English term for `en`, pinyin for `zh`), with a letter index on top. A term's
+    aliases in the page's language follow its definition after `also_called`
+    (a UI string with {names})."""
     groups: dict[str, list[Term]] = {}
     for term in sorted(terms, key=lambda t: _sort_key(t, lang)):
         groups.setdefault(_group_key(term, lang), []).append(term)
@@ -164,19 +220,27 @@ def glossary_markdown(terms: list[Term], lang: str) -> str:
         out += [f"## {letter} {{#letter-{letter.lower()}}}", "", header]
         for t in groups[letter]:
             anchor = f'<span id="{t.anchor}"></span>'
+            definition = t.def_en if lang == "en" else t.def_zh
+            names = t.aliases_in(lang)
+            if names and also_called:
+                quoted = ("、" if lang == "zh" else ", ").join(
+                    (f"“{n}”" if lang == "zh" else f"*{n}*") for n in names)
+                definition += (" " if lang == "en" else "") + also_called.replace("{names}", quoted)
             if lang == "en":
-                out.append(f"| {anchor}**{_cell(t.en)}** | {_cell(t.zh)} | {_cell(t.def_en)} |")
+                out.append(f"| {anchor}**{_cell(t.en)}** | {_cell(t.zh)} | {_cell(definition)} |")
             else:
-                out.append(f"| {anchor}**{_cell(t.zh)}** | {_cell(t.pinyin)} | {_cell(t.en)} | {_cell(t.def_zh)} |")
+                out.append(f"| {anchor}**{_cell(t.zh)}** | {_cell(t.pinyin)} | {_cell(t.en)} | {_cell(definition)} |")
         out.append("")
     return "\n".join(out)
 
 
 def jieba_user_dict(terms: list[Term]) -> str:
-    """jieba user dictionary: every Chinese term as one word, so search keeps it whole."""
+    """jieba user dictionary: every Chinese term and alias as one word, so search keeps it whole."""
     # jieba's format has no comment syntax, so this generated file cannot say so inside;
     # it lives in the git-ignored .cache/generated/ and is rebuilt on every build.
     words = sorted({t.zh for t in terms if all(HAN.match(c) for c in t.zh)})
+    # aliases too, so that the index holds 针扎 as the word readers type
+    words = sorted(set(words) | {a for t in terms for a in t.aliases_in("zh") if all(HAN.match(c) for c in a)})
     lines = [f"{word} 50 n" for word in words]
     return "\n".join(lines) + "\n"
 

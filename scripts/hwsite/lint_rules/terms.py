@@ -1,6 +1,8 @@
 """Terminology lint: Chinese pages use the glossary's preferred term instead of a
 deprecated variant (glossary.yml deprecated_zh); English pages avoid the variants
-listed in deprecated_en. Code, URLs and official names in 《》 are not checked."""
+listed in deprecated_en. Code, URLs and official names in 《》 are not checked, nor a
+variant that is also a glossary alias and stands in quotation marks (“针扎”, "needle prick"):
+that is a name quoted as such, as in "also called ..."."""
 
 from __future__ import annotations
 
@@ -13,6 +15,17 @@ RULE = "terms"
 CODES = {"deprecated-term": ERROR, "inconsistent-term": WARNING}
 
 _QUOTED_NAME = re.compile(r"《[^《》]*》")
+_QUOTES = (("“", "”"), ("「", "」"), ('"', '"'), ("‘", "’"), ("'", "'"), ("*", "*"))
+
+
+def _quoted_aliases(terms: list[Term], lang: str) -> re.Pattern | None:
+    """Any alias of the page's language inside quotation marks (or *emphasis*)."""
+    names = sorted({a for t in terms for a in t.aliases_in(lang)}, key=len, reverse=True)
+    if not names:
+        return None
+    body = "|".join(map(re.escape, names))
+    pairs = "|".join(re.escape(o) + "(?:" + body + ")" + re.escape(c) for o, c in _QUOTES)
+    return re.compile(pairs, re.IGNORECASE)
 
 
 def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -43,6 +56,7 @@ def check(page: Page, terms: list[Term]) -> list[Finding]:
     if pattern is None:
         return []
     preferred = _alternation([t.zh if zh else t.en for t in terms], boundary=not zh)
+    quoted_aliases = _quoted_aliases(terms, page.lang)
     lines = dict(enumerate(page.prose, start=1))
     lines.update(frontmatter_prose(page.source))
     findings = []
@@ -53,6 +67,8 @@ def check(page: Page, terms: list[Term]) -> list[Finding]:
         # A variant inside the preferred term of another entry, or inside an official
         # name in 《》, is not a wrong term.
         keep_out = _spans(preferred, text) if preferred else []
+        if quoted_aliases is not None:
+            keep_out += _spans(quoted_aliases, text)
         if zh:
             keep_out += _spans(_QUOTED_NAME, text)
         for match in hits:

@@ -38,7 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hwsite import glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, site_model, site_outputs, sources
+from hwsite import glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, search_index, site_model, site_outputs, sources
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
@@ -55,6 +55,7 @@ SOURCES_MARKER = "<!-- sources -->"
 SOURCES_PAGE = "sources.md"  # in each language's folder: the whole registry
 SHORT_LINKS_MARKER = "<!-- short-links -->"
 OFFLINE_TEMPLATE = "offline.html"
+SEARCH_WORKER_PRELUDE = "hw-search-worker.js"  # a theme source, written into the search worker
 POLYFILL = "assets/javascripts/iframe-worker-1.0.4.js"
 PAGE_META_PARTIAL = "partials/hw-page-meta.html"
 _H1_END = re.compile(r"</h1>", re.I)
@@ -103,6 +104,8 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self.registry: sources.Registry | None = None
         self.citations: sources.CitationExtension | None = None
         self.body = page_body.PageBodyExtension()
+        self.search_labels: dict[str, str] = {}  # page URL (with language folder) -> label of its sections
+        self.search_worker: tuple[str, str, str] | None = None  # Material's worker name, ours, our script
         self._reset_pass()
 
     def _reset_pass(self) -> None:
@@ -205,6 +208,11 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
                 write_atomically(path, text)
 
+        if self.search_worker is None and search is not None:
+            self.search_worker = self._search_worker(config)
+        if self.search_worker:
+            config.extra["hw_search_worker"] = {"material": self.search_worker[0], "ours": self.search_worker[1]}
+
         config.extra["hw_offline_edition"] = self._offline_edition(config)
         config.extra["hw_web_app"] = self._web_app(config)
         if self._offline_edition(config):
@@ -214,6 +222,16 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         elif self._web_app(config):
             config.theme.static_templates.add(OFFLINE_TEMPLATE)
         return config
+
+    def _search_worker(self, config: MkDocsConfig) -> tuple[str, str, str] | None:
+        material = search_index.material_worker(list(config.theme.dirs))
+        prelude = next((Path(d, SEARCH_WORKER_PRELUDE) for d in config.theme.dirs
+                        if Path(d, SEARCH_WORKER_PRELUDE).is_file()), None)
+        if material is None or prelude is None:
+            log.warning("search worker prelude or Material's search worker not found: search without synonyms")
+            return None
+        script = search_index.worker_script(prelude.read_text(encoding="utf-8"), material.read_text(encoding="utf-8"))
+        return material.name, search_index.worker_file_name(script), script
 
     def _preview_language(self) -> Language | None:
         """The one language `mkdocs serve` previews (preview_language), else None."""
@@ -269,7 +287,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         # build) and the UI strings (read by the build, strings_dirs)
         strings = {os.path.realpath(self._path(d)) for d in self.config.strings_dirs}
         for file in list(files):
-            if file.src_uri == offline.SW_NAME or (
+            if file.src_uri in (offline.SW_NAME, SEARCH_WORKER_PRELUDE) or (
                     file.abs_src_path and os.path.dirname(os.path.realpath(file.abs_src_path)) in strings):
                 files.remove(file)
         for lang in self.languages.others:
@@ -377,7 +395,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
 
         if GLOSSARY_MARKER in markdown:
             markdown = markdown.replace(GLOSSARY_MARKER, glossary.glossary_markdown(
-                self._glossary(), content_language.locale), 1)
+                self._glossary(), content_language.locale, content_language.t("glossary.also_called")), 1)
 
         if not language.default and os.path.exists(os.path.join(self.languages.default.source_dir, rel)):
             info.translation_status = self._status_of(rel)
@@ -616,6 +634,9 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
         info = self.pages.get(page.file.src_uri)
         context["hw_page"] = info
+        module = page.meta.get("module")
+        if info is not None and module is not None and site_model.is_module_page(info.rel_path):
+            self.search_labels[page.url] = info.language.t("search.section_label", module=module)
         if info is None or info.reading_minutes is None or page.content is None:
             return context
         env = self.env or config.theme.get_env()
@@ -657,6 +678,8 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             return
         site = Path(config.site_dir)
         self._minify_assets(config, site)
+        if self.search_worker and (site / "search" / "search_index.json").exists():
+            write_atomically(site / "assets" / "javascripts" / "workers" / self.search_worker[1], self.search_worker[2])
         self._split_per_language(config, site)
         (site / OFFLINE_TEMPLATE).unlink(missing_ok=True)  # the static template's own copy
         if self._web_app(config):
@@ -676,9 +699,19 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         index_path = site / "search" / "search_index.json"
         if index_path.exists():
             parts = site_outputs.split_search_index(json.loads(index_path.read_text(encoding="utf-8")), self.languages)
+            terms = self._glossary()
             for lang in self.languages:
+                labels = {}
+                for url, text in self.search_labels.items():
+                    owner, rest = self.languages.split_uri(url)
+                    if owner.locale == lang.locale:
+                        labels[rest] = text
+                part = search_index.enrich(
+                    parts[lang.locale], labels=labels,
+                    synonyms=glossary.search_synonyms(terms, lang.locale if lang.locale in glossary.LANGUAGES else "en"),
+                    stop_words=search_index.QUERY_STOP_WORDS.get(lang.locale, []))
                 path = site / lang.folder / "search" / "search_index.json"
-                text = json.dumps(parts[lang.locale], ensure_ascii=False, separators=(",", ":"))
+                text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
                 write_atomically(path, text)
                 if self._offline_edition(config):
                     write_atomically(path.with_suffix(".js"), "var __index = " + text)

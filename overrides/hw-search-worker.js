@@ -1,0 +1,236 @@
+/* HealthWISE OSH: what runs in Material's search worker before Material's own code. The build
+   (hwsite.search_index.worker_script) writes this file followed by Material's worker as one
+   script, assets/javascripts/workers/search.hw.<hash>.min.js; the page's config names it.
+
+   Material segments a Chinese query against its index with a longest-match that never takes
+   a whole run of Han characters as one word (职业倦怠 became 职业*, 针刺伤 became 针*), keeps
+   English stop words as prefix terms (how* to* matched most of the site) and knows no synonyms
+   or typos. Here every query is rewritten first, from the index's own terms and from the
+   glossary data the build put into the index's config (config.hw):
+   - Han runs are split into index terms and glossary aliases (fewest words, longest first);
+     a word the index holds only inside longer terms (倦怠 in 职业倦怠) stands for those terms;
+   - glossary aliases add their term and the term's other names (针扎 -> 针刺伤, TB <-> tuberculosis);
+   - stop words are dropped; a word the index does not know is replaced by the closest index
+     term within one or two edits (tuberclosis -> tuberculosis, 结合病 -> 结核病);
+   Material's segmenter is then made to take each of these words as it is. Result items of a
+   module's sections get the module's name in front of their title (config.hw labels). */
+(function () {
+  "use strict";
+  var hw = null, vocab = [], known = {}, freq = {}, hanDict = {}, added = {};
+  var HAN = /\p{sc=Han}/u, LATIN_DIGIT = /([a-z]+)(\d+)|(\d+)([a-z]+)/;
+  var MAX_WORD = 8;
+  // lunr boosts of the query's words: as typed (or corrected), from the glossary (aliases),
+  // and parts of a Chinese word (jieba's search mode on the query side); measured, README "Search"
+  var WEIGHTS = { typed: 10, alias: 6, part: 2 };
+  // a word in more than this share of the sections is too common to stand for a name
+  var COMMON = 0.1, documents = 0;
+
+  function lower(s) { return s.toLowerCase(); }
+
+  /* ------------------------------------------------------------ the index's terms */
+
+  function captureIndex() {
+    var lunr = self.lunr, build = lunr.Builder.prototype.build;
+    lunr.Builder.prototype.build = function () {
+      var index = build.call(this), inverted = index.invertedIndex;
+      vocab = Object.keys(inverted).sort();
+      documents = this.documentCount || 1;
+      vocab.forEach(function (term) {
+        known[term] = true;
+        var docs = {}, posting = inverted[term];
+        Object.keys(posting).forEach(function (field) {
+          if (field !== "_index") Object.keys(posting[field]).forEach(function (ref) { docs[ref] = 1; });
+        });
+        freq[term] = Object.keys(docs).length;
+        if (HAN.test(term)) hanDict[term] = true;
+      });
+      Object.keys(hw.aliases || {}).forEach(function (alias) { if (HAN.test(alias)) hanDict[alias] = true; });
+      // Material's segmenter asks `word in invertedIndex` and splits what it finds; the query
+      // it gets is already one word per run, so it must find nothing and keep each run whole.
+      index.invertedIndex = new Proxy(inverted, { has: function () { return false; } });
+      return index;
+    };
+  }
+
+  function firstWithPrefix(prefix) {
+    var lo = 0, hi = vocab.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (vocab[mid] < prefix) lo = mid + 1; else hi = mid; }
+    return lo < vocab.length && vocab[lo].indexOf(prefix) === 0 ? vocab[lo] : null;
+  }
+
+  function byFrequency(a, b) { return (freq[b] || 0) - (freq[a] || 0) || a.length - b.length; }
+
+  /* Damerau-Levenshtein distance (optimal string alignment), stopping above max. */
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var rows = [], i, j;
+    for (i = 0; i <= a.length; i++) { rows.push([i]); }
+    for (j = 1; j <= b.length; j++) rows[0][j] = j;
+    for (i = 1; i <= a.length; i++) {
+      var best = max + 1;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+        rows[i][j] = d;
+        if (d < best) best = d;
+      }
+      if (best > max) return max + 1;
+    }
+    return rows[a.length][b.length];
+  }
+
+  /* The index terms closest to a word the index does not know (typos). */
+  function corrections(word) {
+    var han = HAN.test(word);
+    if (han ? word.length < 3 : word.length < 4) return [];
+    var max = han ? 1 : word.length >= 8 ? 2 : 1, found = [], least = max + 1;
+    vocab.forEach(function (term) {
+      if (HAN.test(term) !== han || (han && term.length !== word.length)) return;
+      var d = distance(word, term, max);
+      if (d < least) { least = d; found = [term]; } else if (d === least) found.push(term);
+    });
+    return least <= max ? found.sort(byFrequency).slice(0, 2) : [];
+  }
+
+  /* Index terms that hold a Han word inside them (倦怠 -> 职业倦怠). */
+  function containing(word) {
+    return Object.keys(hanDict).filter(function (term) {
+      return term !== word && term.indexOf(word) > 0 && known[term];
+    }).sort(byFrequency).slice(0, 4);
+  }
+
+  /* ------------------------------------------------------------ the query */
+
+  /* Index terms of two or more characters inside a Chinese word (人工搬运 -> 人工, 搬运). */
+  function subWords(word) {
+    var found = [];
+    for (var i = 0; i < word.length; i++)
+      for (var j = i + 2; j <= word.length && j - i <= MAX_WORD; j++)
+        if (j - i < word.length && known[word.slice(i, j)]) found.push(word.slice(i, j));
+    return found;
+  }
+
+  /* A run of Han characters as the fewest dictionary words (index terms and aliases);
+     a character no word covers stands alone. */
+  function segmentHan(run) {
+    var cost = [0], back = [0], i, j;
+    for (i = 1; i <= run.length; i++) {
+      cost[i] = cost[i - 1] + 2; back[i] = i - 1;
+      for (j = Math.max(0, i - MAX_WORD); j < i - 1; j++) {
+        if (hanDict[run.slice(j, i)] && cost[j] + 1 < cost[i]) { cost[i] = cost[j] + 1; back[i] = j; }
+      }
+      if (hanDict[run.slice(i - 1, i)] && cost[i - 1] + 1 < cost[i]) { cost[i] = cost[i - 1] + 1; back[i] = i - 1; }
+    }
+    var words = [];
+    for (i = run.length; i > 0; i = back[i]) words.unshift(run.slice(back[i], i));
+    return words;
+  }
+
+  function stopWord(word) {
+    var lunr = self.lunr;
+    if ((hw.stop || []).indexOf(word) >= 0) return true;
+    if (lunr.stopWordFilter && !lunr.stopWordFilter(word)) return true;
+    return !!(lunr.zh && lunr.zh.stopWordFilter && !lunr.zh.stopWordFilter(word));
+  }
+
+  function rewrite(query) {
+    // Material's own query syntax is left to Material
+    if (/["~^*:]|(^|\s)[+\-]/.test(query)) return query;
+    var text = lower(query).trim(), separator = new RegExp(hw.separator || "\\s+", "g");
+    var typed = [], extra = [], parts = [], aliases = hw.aliases || {};
+    function expand(key) { (aliases[key] || []).forEach(function (w) { extra.push(w); }); }
+    // aliases and terms of several words, anywhere in the query
+    Object.keys(aliases).forEach(function (key) {
+      if (key.indexOf(" ") > 0 && (" " + text.replace(separator, " ") + " ").indexOf(" " + key + " ") >= 0) expand(key);
+    });
+    var tokens = text.split(separator).filter(Boolean), words = [];
+    tokens.forEach(function (token) {
+      if (HAN.test(token)) {
+        token.split(/(\P{sc=Han}+)/u).forEach(function (part) {
+          if (!part) return;
+          if (HAN.test(part)) words.push.apply(words, segmentHan(part)); else words.push(part);
+        });
+      } else words.push(token);
+    });
+    var content = words.filter(function (w) { return !stopWord(w) && !(w.length === 1 && /[a-z]/.test(w)); });
+    if (!content.length) content = words;
+    // weight of each kind of word in lunr's score: what the reader typed first
+    var TYPED = WEIGHTS.typed, ALIAS = WEIGHTS.alias, PART = WEIGHTS.part;
+    content.forEach(function (word) {
+      expand(word);
+      if (known[word] || firstWithPrefix(word)) {
+        typed.push(word);
+        if (HAN.test(word) && word.length > 2) subWords(word).forEach(function (w) { parts.push(w); });
+        return;
+      }
+      if (aliases[word]) return;
+      var split = LATIN_DIGIT.exec(word);
+      if (split && split[0] === word) {  // c190 -> c 190 (the pages write C.190)
+        [split[1], split[2], split[3], split[4]].forEach(function (p) {
+          if (p && p.length > 1 && (known[p] || firstWithPrefix(p))) typed.push(p);
+        });
+        return;
+      }
+      if (HAN.test(word)) {
+        var inside = containing(word);
+        if (inside.length) { extra.push.apply(extra, inside); return; }
+      }
+      var fixed = corrections(word);
+      if (fixed.length) { typed.push(fixed[0]); expand(fixed[0]); extra.push.apply(extra, fixed.slice(1)); return; }
+      if (HAN.test(word) && word.length > 1)  // an unknown Chinese word: its known parts
+        subWords(word).forEach(function (w) { parts.push(w); });
+    });
+    var seen = {}, out = [], common = documents * COMMON;
+    added = {};
+    function emit(w, weight, isAdded) {
+      if (!w || seen[w]) return;
+      seen[w] = 1; if (isAdded) added[w] = 1;
+      out.push(w + "*^" + weight);
+    }
+    typed.forEach(function (w) { emit(w, TYPED, false); });
+    extra.forEach(function (phrase) {
+      var words = phrase.split(separator).filter(Boolean);
+      words.forEach(function (w) {
+        // of a name of several words, only the words that tell it apart ("care" of "child care" matches every page)
+        if (words.length > 1 && (freq[w] || 0) > common) return;
+        if (!stopWord(w) && (known[w] || firstWithPrefix(w))) emit(w, ALIAS, true);
+      });
+    });
+    parts.forEach(function (w) { if (!stopWord(w)) emit(w, PART, true); });
+    return out.length ? out.join(" ") : query;
+  }
+
+  /* ------------------------------------------------------------ the result */
+
+  function label(result) {
+    var labels = (hw && hw.labels) || {};
+    (result.items || []).forEach(function (group) {
+      group.forEach(function (item) {
+        var hash = item.location.indexOf("#"), prefix = hash > 0 ? labels[item.location.slice(0, hash)] : null;
+        if (prefix) item.title = prefix + item.title;
+        // a word the query did not contain is not "missing" from a result
+        Object.keys(item.terms || {}).forEach(function (term) {
+          if (added[term] && !item.terms[term]) delete item.terms[term];
+        });
+      });
+    });
+  }
+
+  addEventListener("message", function (event) {
+    var message = event.data;
+    if (!message || typeof message !== "object") return;
+    if (message.type === 0 && message.data && message.data.config) {  // SETUP
+      hw = message.data.config.hw || {};
+      hw.separator = message.data.config.separator;
+      captureIndex();
+    } else if (message.type === 2 && hw && typeof message.data === "string") {  // QUERY
+      message.data = rewrite(message.data);
+    }
+  });
+  var post = self.postMessage;
+  self.postMessage = function (message) {
+    if (message && message.type === 3 && message.data) label(message.data);  // RESULT
+    return post.apply(self, arguments);
+  };
+})();
