@@ -265,7 +265,7 @@ def test_extension_numbers_citations_and_appends_the_list():
             '<a aria-label="Source 1" class="hw-cite" href="#ref-who-2003-sharps-ebd">[1]</a>') in html
     assert '<span class="hw-cite-error">[unknown source: missing]</span>' in html
     assert "<code>[@prc-law]</code>" in html and "<code>[@prc-law]\n</code>" in html
-    assert html.index('<h2 id="references">Sources</h2>') < html.index('<li id="ref-who-2003-sharps-ebd">') \
+    assert html.index('<h2 data-search-exclude="" id="references">Sources</h2>') < html.index('<li id="ref-who-2003-sharps-ebd">') \
         < html.index('<li id="ref-prc-law">')
     assert (ext.last.numbered, ext.last.unknown) == (["who-2003-sharps-ebd", "prc-law"], ["missing"])
 
@@ -285,7 +285,7 @@ def test_same_markdown_instance_switches_language_between_pages():
     md.reset()
     ext.set_page("en", [], registry_url="../sources/")
     en = md.convert("Sharps [@who-2003-sharps-ebd].")
-    assert '<h2 id="references">参考资料</h2>' in zh and 'aria-label="参考资料 1"' in zh
+    assert '<h2 data-search-exclude="" id="references">参考资料</h2>' in zh and 'aria-label="参考资料 1"' in zh
     assert "《<cite>锐器伤</cite>》（<cite lang=\"en\">Sharps injuries</cite>，暂译）" in zh
     assert "Sources</h2>" in en and "参考资料" not in en
     assert '<a class="hw-ref-registry" href="../sources/#src-who-2003-sharps-ebd">all sources</a>' in en

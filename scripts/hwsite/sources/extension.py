@@ -89,11 +89,15 @@ class _CitationTree(Treeprocessor):
         ext.last = PageCitations(list(numbers), unique(unknown))
         if not numbers and not ext.front_matter_keys:
             return
+        # Not in search results: every page's list repeats the titles of the sources
+        # (search for "C155" found eight reference lists before the page about it).
         heading = etree.SubElement(root, "h2")
         heading.set("id", ext.getConfig("heading_id"))
+        heading.set("data-search-exclude", "")
         heading.text = strings.references_heading
         listing = etree.SubElement(root, "ol")
         listing.set("class", "hw-references")
+        listing.set("data-search-exclude", "")
         for key in numbers:
             item = etree.fromstring(
                 f'<li id="ref-{key}">{format_reference(registry.entries[key], ext.language, ext.strings)}</li>')
