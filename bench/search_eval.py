@@ -336,16 +336,21 @@ def report_section(result: dict, outcomes: list[Outcome], seconds: float, failur
 
 
 def write_report_section(path: Path, section: str) -> None:
-    """Replace (or append) the search section at the end of a report."""
+    """Replace the search section of a report in place (up to the next `## ` heading, so the
+    sections after it, such as bench.search_engines', stay), or append it."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     start = text.find("\n" + REPORT_HEADING)
-    if start >= 0:
-        text = text[:start]
-    path.write_text(text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n", encoding="utf-8")
+    if start < 0:
+        path.write_text(text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n", encoding="utf-8")
+        return
+    end = text.find("\n## ", start + 1)
+    rest = text[end:] if end >= 0 else ""
+    path.write_text(text[:start].rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n" + rest, encoding="utf-8")
 
 
 def kept_report_section(path: Path) -> str:
-    """The search section of an existing report (for bench.py, which rewrites the rest)."""
+    """The search section of an existing report and the sections after it (for bench.py,
+    which rewrites the rest)."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     start = text.find("\n" + REPORT_HEADING)
     return text[start:] if start >= 0 else ""
