@@ -11,6 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import check_parity
 from hwsite import parity
@@ -712,6 +714,35 @@ def test_bracket_pairs_nest_skip_escapes_and_stop_at_blank_lines():
     assert pairs == {0: 14, 3: 5, 25: 27}
     # unclosed brackets (a page of '[') pair with nothing and do not rescan the page
     assert _bracket_pairs("[" * 5000) == {}
+
+
+def _bracket_pairs_one_char_at_a_time(text: str) -> dict[int, int]:
+    """The first implementation, kept as the reference for the faster one."""
+    pairs, stack, i, n = {}, [], 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            stack.append(i)
+        elif char == "]":
+            if stack:
+                pairs[stack.pop()] = i
+        elif char == "\n" and stack:
+            next_end = text.find("\n", i + 1)
+            if not text[i + 1:next_end if next_end >= 0 else n].strip():
+                stack.clear()
+        i += 1
+    return pairs
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="[]\\\n \tab\u3000", max_size=60))
+def test_bracket_pairs_agree_with_the_reference(text):
+    from hwsite.source import _bracket_pairs
+
+    assert _bracket_pairs(text) == _bracket_pairs_one_char_at_a_time(text)
 
 
 def test_cached_config_is_read_once_per_version_of_the_file(tmp_path):

@@ -6,6 +6,7 @@ that is a name quoted as such, as in "also called ..."."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from hwsite.glossary import Term
@@ -46,17 +47,25 @@ def _alternation(words, boundary: bool) -> re.Pattern | None:
     return re.compile(body)
 
 
-def check(page: Page, terms: list[Term]) -> list[Finding]:
-    zh = page.lang == "zh"
+@functools.lru_cache(maxsize=8)
+def _patterns(terms: tuple[Term, ...], lang: str):
+    """The glossary's patterns for one language, built once per glossary version: every
+    page asks, and building them escaped every term again (half the lint's time)."""
+    zh = lang == "zh"
     variants: dict[str, Term] = {}
     for term in terms:
         for variant in (term.deprecated_zh if zh else term.deprecated_en):
             variants.setdefault(variant if zh else variant.lower(), term)
     pattern = _alternation(variants, boundary=not zh)
+    preferred = _alternation([t.zh if zh else t.en for t in terms], boundary=not zh)
+    return variants, pattern, preferred, _quoted_aliases(list(terms), lang)
+
+
+def check(page: Page, terms: list[Term]) -> list[Finding]:
+    zh = page.lang == "zh"
+    variants, pattern, preferred, quoted_aliases = _patterns(tuple(terms), page.lang)
     if pattern is None:
         return []
-    preferred = _alternation([t.zh if zh else t.en for t in terms], boundary=not zh)
-    quoted_aliases = _quoted_aliases(terms, page.lang)
     lines = dict(enumerate(page.prose, start=1))
     lines.update(frontmatter_prose(page.source))
     findings = []
