@@ -360,6 +360,9 @@ def test_sources_page_groups_by_type_with_anchors():
         < page.index("## Reports and manuals {#reports}") < page.index('<li id="src-who-2003-sharps-ebd">')
     assert "## Journal articles" not in page
     assert "## 法律 {#laws}" in render_sources_page(registry(), "zh", DEFAULT_STRINGS)
+    # each entry says when the project last checked it, in the page's language
+    assert '(<span class="hw-src-checked">checked 3 December 2026</span>)</li>' in page
+    assert '（<span class="hw-src-checked">2026年12月3日核查</span>）</li>' in render_sources_page(registry(), "zh")
 
 
 def test_sources_page_renders_as_markdown():

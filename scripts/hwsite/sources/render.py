@@ -34,6 +34,7 @@ class SourceStrings:
     registry_link: str  # text of the link from a page's reference to the sources page
     page_title: str
     page_intro: str
+    checked: str  # on the sources page, after each entry: when it was last checked; {date}
     type_headings: Mapping[str, str]
     months: tuple[str, ...]
     date_format: str  # {day} {month} {month_name} {year}
@@ -65,6 +66,7 @@ DEFAULT_STRINGS: dict[str, SourceStrings] = {
         page_title="All sources",
         page_intro="Every source this site cites, grouped by kind. Pages link to the "
                    "entries here from their own lists of sources.",
+        checked="checked {date}",
         type_headings={"law": "Laws", "regulation": "Regulations and official notices",
                        "standard": "Standards", "convention": "International conventions",
                        "report": "Reports and manuals", "article": "Journal articles",
@@ -93,6 +95,7 @@ DEFAULT_STRINGS: dict[str, SourceStrings] = {
         registry_link="全部来源",
         page_title="全部来源",
         page_intro="本站引用的全部来源，按类别排列。各页面的参考资料链接到这里的条目。",
+        checked="{date}核查",
         type_headings={"law": "法律", "regulation": "法规与规范性文件", "standard": "标准",
                        "convention": "国际公约", "report": "报告与手册",
                        "article": "期刊论文", "web page": "网页", "news": "新闻与新闻稿",
@@ -285,7 +288,7 @@ def render_sources_page(registry: Registry, language: str,
         entries.sort(key=lambda e: (-_year(e), e.key))
         lines += [f"## {s.type_headings.get(kind, kind)} {{#{type_anchor(kind)}}}", "",
                   '<ul class="hw-sources">']
-        lines += [f'<li id="src-{escape(e.key)}">{format_reference(e, language, all_strings)}</li>'
+        lines += [f'<li id="src-{escape(e.key)}">{format_reference(e, language, all_strings)}{_checked(e, s)}</li>'
                   for e in entries]
         lines += ["</ul>", ""]
     return "\n".join(lines)
@@ -294,3 +297,13 @@ def render_sources_page(registry: Registry, language: str,
 def _year(entry: Entry) -> int:
     year = entry.data.get("year")
     return year if isinstance(year, int) and not isinstance(year, bool) else 0
+
+
+def _checked(entry: Entry, s: SourceStrings) -> str:
+    """When the project last checked the entry (the date its `verified` note starts with)."""
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", str(entry.data.get("verified") or ""))
+    if not match:
+        return ""
+    date = datetime.date(*map(int, match.groups()))
+    text = escape(s.checked.replace("{date}", format_date(date, s)))
+    return f'{s.paren[0]}<span class="hw-src-checked">{text}</span>{s.paren[1]}'
