@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, open_page, run_mkdocs_build
+from test_trainer_tools import projector  # noqa: F401 (a fixture: the screen sizes of the present views)
 from hwsite import quiz as hwquiz
 from hwsite.lint_rules import quizzes as quiz_rules
 
@@ -345,6 +346,37 @@ def test_present_view_reveals_the_answer_on_a_key_press(browser, site_url):
         assert overlay.count() == 0 and "present" not in page.url
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"], ids=["en", "zh"])
+def test_quiz_present_view_never_cuts_a_slide_off(projector, site_url, lang):
+    """Every question of every quiz, presented with Space alone: the whole question is on the
+    screen (scrolled to) before its answer is shown, and then the whole answer."""
+    from test_trainer_tools import MODULE_PAGES, assert_covered, band, check_frame, slide_state
+
+    for module in MODULE_PAGES:
+        page = open_page(projector, f"{site_url}{lang}modules/{module.removesuffix('.md')}/quiz/?present")
+        page.locator(".hw-quiz-present").wait_for()
+        total = page.locator(".hw-quiz__question").count()
+        groups = [[slide_state(page)]]  # the states seen, one list per question before and after its answer
+        for _ in range(total * 40):
+            where = f"{lang}{module} quiz, {groups[-1][-1]['count']}, answer shown: {groups[-1][-1]['revealed']}"
+            check_frame(groups[-1][-1], where)
+            page.keyboard.press(" ")
+            now, last = slide_state(page), groups[-1][-1]
+            if (now["count"], now["revealed"]) != (last["count"], last["revealed"]):
+                groups.append([now])
+            elif now["top"] == last["top"]:
+                break  # the end of the last answer
+            else:
+                groups[-1].append(now)
+        assert len(groups) == 2 * total, f"{lang}{module}: {[(g[0]['count'], g[0]['revealed']) for g in groups]}"
+        for group in groups:
+            first = group[0]
+            where = f"{lang}{module} quiz, {first['count']}, answer shown: {first['revealed']}"
+            assert_covered([band(state) for state in group], first["answerTop"] if first["revealed"] else 0,
+                           group[-1]["full"], where)
+        page.close()
 
 
 def test_quiz_page_has_no_axe_violations(browser, site_url):

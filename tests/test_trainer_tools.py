@@ -576,8 +576,10 @@ def test_present_view_steps_by_keyboard_and_buttons_and_returns_to_the_checkpoin
     assert page.evaluate("document.activeElement.classList.contains('hw-present__slide')")
     assert page.evaluate("document.querySelector('.md-container').inert")
     assert page.locator(".hw-present__heading").inner_text().startswith("Checkpoint 1:")
-    for key, expected in [("ArrowRight", 2), ("PageDown", 3), (" ", 4), ("ArrowDown", 5), ("ArrowLeft", 4),
-                          ("PageUp", 3), ("ArrowUp", 2), ("Shift+ ", 1), ("ArrowLeft", 1), ("End", 8), ("Home", 1)]:
+    # the slides are longer than this screen: Page Down, Space and the arrows up and down scroll
+    # them first (test_present_view_never_cuts_a_slide_off); left and right always change slides
+    for key, expected in [("ArrowRight", 2), ("ArrowRight", 3), ("ArrowLeft", 2), ("ArrowLeft", 1), ("ArrowLeft", 1),
+                          ("End", 8), ("Home", 1)]:
         page.keyboard.press(key)
         assert present_count(page) == f"Checkpoint {expected} of 8", key
     assert page.locator(".hw-present__count").get_attribute("aria-live") == "polite"
@@ -615,6 +617,169 @@ def test_present_view_from_the_url_and_on_a_phone(phone, site_url, lang, count):
     page.keyboard.press("Escape")
     assert page.url == site_url + lang + MODULE + "#checkpoint-3"
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+# ---------------------------------------------------------------- browser: slides longer than the screen
+
+PRESENT_SCREENS = [{"width": 1280, "height": 720}, {"width": 1024, "height": 768}]  # projectors, old laptops
+
+# What a reader of the slide can see now: the slide's scroll position and the band of it on the
+# screen (less the strip the cue "more below" covers), whether the slide or the view would cut
+# anything off, and where the focus is.
+SLIDE_STATE = """() => {
+    const view = document.querySelector('.hw-present'), slide = view.querySelector('.hw-present__slide');
+    const cue = view.querySelector('.hw-present__more'), box = slide.getBoundingClientRect();
+    const cueShown = !!cue && !cue.hidden && cue.getBoundingClientRect().height > 0;
+    const answer = slide.querySelector('.hw-quiz-present__answer');
+    return {
+        count: view.querySelector('.hw-present__count').textContent,
+        revealed: slide.classList.contains('hw-quiz-present__slide--revealed'),
+        answerTop: answer ? answer.getBoundingClientRect().top - box.top + slide.scrollTop : null,
+        top: slide.scrollTop, height: slide.clientHeight, full: slide.scrollHeight,
+        width: slide.clientWidth, fullWidth: slide.scrollWidth, overflowY: getComputedStyle(slide).overflowY,
+        cue: cueShown, covered: cueShown ? box.bottom - cue.getBoundingClientRect().top + 10 : 0,
+        boxTop: box.top, boxBottom: box.bottom,
+        barBottom: view.querySelector('.hw-present__bar').getBoundingClientRect().bottom,
+        navTop: view.querySelector('.hw-present__nav').getBoundingClientRect().top,
+        focusInside: view.contains(document.activeElement),
+    };
+}"""
+
+
+def slide_state(page) -> dict:
+    return page.evaluate(SLIDE_STATE)
+
+
+def check_frame(state: dict, where: str) -> None:
+    """Nothing of the slide is cut off by the view: it lies between the title bar and the
+    buttons, scrolls (keyboard, wheel, touch) when longer than its box, is not wider than
+    its box, keeps the focus in the dialog and shows the cue exactly when there is more below."""
+    assert state["boxTop"] >= state["barBottom"] - 1 and state["boxBottom"] <= state["navTop"] + 1, where
+    assert state["full"] <= state["height"] + 1 or state["overflowY"] in ("auto", "scroll"), where
+    assert state["fullWidth"] <= state["width"] + 1, where
+    assert state["focusInside"], where
+    assert state["cue"] == (state["top"] + state["height"] < state["full"] - 1), where
+
+
+def assert_covered(bands: list[tuple[float, float]], start: float, end: float, where: str) -> None:
+    """The bands seen on the screen, one per key press, leave no gap from start to end."""
+    reach = start
+    for top, bottom in sorted(bands):
+        assert top <= reach + 1, f"{where}: {reach:.0f} to {top:.0f} never on the screen (seen: {bands})"
+        reach = max(reach, bottom)
+    assert reach >= end - 1, f"{where}: {reach:.0f} to {end:.0f} never on the screen (seen: {bands})"
+
+
+def band(state: dict) -> tuple[float, float]:
+    return state["top"], state["top"] + state["height"] - state["covered"]
+
+
+def walk_slide(page, key: str, where: str) -> tuple[list[dict], dict]:
+    """Press key until the slide changes (or, on the last one, nothing moves any more); the
+    states seen on this slide, and the first state after it."""
+    seen = [slide_state(page)]
+    while True:
+        check_frame(seen[-1], where)
+        page.keyboard.press(key)
+        now = slide_state(page)
+        if now["count"] != seen[-1]["count"] or (now["top"], now["revealed"]) == (seen[-1]["top"], seen[-1]["revealed"]):
+            return seen, now
+        assert len(seen) < 40, f"{where}: {key} does not get to the end of the slide"
+        seen.append(now)
+
+
+@pytest.fixture(params=PRESENT_SCREENS, ids=lambda size: f"{size['width']}x{size['height']}")
+def projector(browser, request):
+    context = browser.new_context(viewport=request.param)
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"], ids=["en", "zh"])
+def test_present_view_never_cuts_a_slide_off(projector, site_url, lang):
+    """Every checkpoint of every module, read with Page Down alone (what a clicker sends):
+    each part of each slide comes on the screen, none is hidden or out of reach."""
+    for module in MODULE_PAGES:
+        page = open_page(projector, f"{site_url}{lang}modules/{module.removesuffix('.md')}/?present")
+        page.locator(".hw-present").wait_for()
+        total = page.evaluate("document.querySelectorAll('.md-content article h3[id^=checkpoint-]').length")
+        for number in range(1, total + 1):
+            where = f"{lang}{module} checkpoint {number}"
+            seen, after = walk_slide(page, "PageDown", where)
+            assert_covered([band(state) for state in seen], 0, seen[-1]["full"], where)
+            if number < total:
+                assert after["top"] == 0 and after["count"] != seen[-1]["count"], where  # the next one, from its top
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"], ids=["en", "zh"])
+def test_present_view_scrolls_back_and_by_space_and_arrows(projector, site_url, lang):
+    page = open_page(projector, site_url + lang + MODULE + "#present-8")
+    page.locator(".hw-present").wait_for()
+    # Space and Shift+Space, and the arrows up and down, walk a slide too
+    for forward, back in [(" ", "Shift+ "), ("ArrowDown", "ArrowUp")]:
+        seen, after = walk_slide(page, forward, f"{forward} on checkpoint 8")
+        assert len(seen) > 1 and not seen[-1]["cue"]
+        assert_covered([band(state) for state in seen], 0, seen[-1]["full"], forward)
+        back_seen, after = walk_slide(page, back, f"{back} on checkpoint 8")
+        assert back_seen[-1]["top"] == 0 and after["count"] != back_seen[-1]["count"]
+        # back on the checkpoint before, at its end: Page Up reads the slides backwards
+        assert after["top"] + after["height"] >= after["full"] - 1 and not after["cue"]
+        page.keyboard.press("ArrowRight")
+    walk_slide(page, "PageDown", "Page Down on checkpoint 8")  # the last one: to its end, and no further
+    assert slide_state(page)["count"].count("8") == 2 and not slide_state(page)["cue"]
+    seen, _ = walk_slide(page, "PageUp", "Page Up on checkpoint 8")
+    assert_covered([band(state) for state in seen], 0, seen[0]["full"], "Page Up")
+    # with the focus on a button, Page Down still scrolls the slide first
+    page.keyboard.press("End")
+    page.locator('[data-hw-present-step="-1"]').focus()
+    page.keyboard.press("PageDown")
+    assert slide_state(page)["top"] > 0 and slide_state(page)["count"] == after["count"].replace("7", "8")
+
+
+def swipe_up(cdp, x: float, y: float, distance: float) -> None:
+    """A finger drawn up the screen (Chromium's touch events, as a tablet sends them)."""
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - distance * step / 10}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"], ids=["en", "zh"])
+def test_present_view_slide_scrolls_by_touch(browser, site_url, lang):
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    try:
+        page = open_page(context, site_url + lang + MODULE + "#present-5")
+        page.locator(".hw-present").wait_for()
+        assert slide_state(page)["cue"]
+        box = page.locator(".hw-present__slide").bounding_box()
+        cdp = context.new_cdp_session(page)
+        tops = [0]
+        while slide_state(page)["cue"] and len(tops) < 20:
+            swipe_up(cdp, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8, box["height"] * 0.6)
+            page.wait_for_timeout(300)  # the fling after the finger leaves
+            tops.append(slide_state(page)["top"])
+            assert tops[-1] > tops[-2], tops
+        state = slide_state(page)
+        assert state["top"] + state["height"] >= state["full"] - 1 and not state["cue"], tops
+        assert present_count(page).count("5") == 1  # still checkpoint 5: a swipe scrolls, it does not change slides
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"], ids=["en", "zh"])
+def test_axe_reports_no_violations_on_a_long_slide(browser, site_url, lang):
+    from test_browser import axe_violations
+
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        page = open_page(context, site_url + lang + MODULE + "#present-5")
+        page.locator(".hw-present").wait_for()
+        page.keyboard.press("PageDown")
+        assert slide_state(page)["cue"] and slide_state(page)["top"] > 0
+        assert axe_violations(page) == []
+    finally:
+        context.close()
 
 
 @pytest.fixture

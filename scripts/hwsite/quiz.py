@@ -410,7 +410,7 @@ def _md(text: str) -> str:
 JS_STRINGS = ("check", "next", "finish", "correct", "incorrect", "choose", "score", "best", "retry",
               "restart", "progress", "saved", "answered", "true", "false", "question",
               "present", "present.label", "present.reveal", "present.next", "present.prev",
-              "present.exit", "present.keys", "present.count")
+              "present.exit", "present.keys", "present.count", "present.more")
 
 
 def js_strings(strings: Mapping[str, str]) -> dict[str, str]:

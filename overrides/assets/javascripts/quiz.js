@@ -290,6 +290,11 @@
 
   /* ------------------------------------------------------------ present view */
 
+  /* A question with its answer is often longer than a projected screen: the slide scrolls
+     within itself, as in the checkpoints' present view, whose code (trainer-tools.js, on
+     every page) this shares. */
+  function slides() { return window.hwTrainerTools; }
+
   function enterPresent(quiz, index) {
     if (active.present) return;
     var s = quiz.s, overlay = element("div", "hw-present hw-quiz-present");
@@ -320,7 +325,7 @@
     reveal.addEventListener("click", function () { presentReveal(); });
     var keys = element("p", "hw-present__keys", s["present.keys"]);
     var body = element("div", "hw-present__body");
-    body.appendChild(slide);
+    body.appendChild(slides().slideFrame(slide, s["present.more"]));
     nav.insertBefore(keys, next);
     overlay.appendChild(bar);
     overlay.appendChild(body);
@@ -334,9 +339,16 @@
     active.present = { quiz: quiz, overlay: overlay, slide: slide, count: count, reveal: reveal, prev: prev, next: next, inert: inert, index: 0, shown: false };
     presentShow(Math.max(0, Math.min(index || 0, quiz.questions.length - 1)));
     slide.focus();
+    // opened by the address (?present) before the page has loaded: when it has, the browser goes
+    // to the address's #q-… (the question's id on the page) and that takes the focus to the page
+    if (document.readyState !== "complete") {
+      window.addEventListener("load", function () {
+        if (active.present && active.present.slide === slide && !active.present.overlay.contains(document.activeElement)) slide.focus();
+      }, { once: true });
+    }
   }
 
-  function presentShow(index) {
+  function presentShow(index, atEnd) {
     var p = active.present, quiz = p.quiz, q = quiz.questions[index], s = quiz.s;
     p.index = index;
     p.shown = false;
@@ -354,7 +366,7 @@
     var kind = element("p", "hw-quiz-present__kind", q.kindText.textContent);
     p.slide.replaceChildren(heading, kind, list);
     p.slide.classList.remove("hw-quiz-present__slide--revealed");
-    p.slide.scrollTop = 0;
+    slides().slideShown(p.slide, atEnd);
     p.count.textContent = format(s["present.count"], { n: index + 1, total: quiz.questions.length });
     p.prev.setAttribute("aria-disabled", String(index === 0));
     p.next.setAttribute("aria-disabled", String(index === quiz.questions.length - 1));
@@ -374,11 +386,33 @@
     box.className = "hw-quiz-present__answer";
     p.slide.appendChild(box);
     p.reveal.setAttribute("aria-disabled", "true");
+    showAnswer(p.slide, box);
   }
 
-  function presentStep(delta) {
+  // the answer comes below the options, often under the screen's edge: scroll to it
+  function showAnswer(slide, box) {
+    var top = box.getBoundingClientRect().top - slide.getBoundingClientRect().top;
+    var under = box.getBoundingClientRect().bottom - slide.getBoundingClientRect().bottom;
+    // as much of the answer as fits, its start always on the screen
+    if (under > 0) slide.scrollTop += Math.min(under, top);
+    slides().updateCue(slide);
+  }
+
+  function presentStep(delta, atEnd) {
     var p = active.present, next = p && p.index + delta;
-    if (p && next >= 0 && next < p.quiz.questions.length) presentShow(next);
+    if (p && next >= 0 && next < p.quiz.questions.length) presentShow(next, atEnd);
+  }
+
+  // scroll keys: the rest of this slide first; at its end atBottom (Space: the answer, then the next question) or the next slide
+  function presentScroll(direction, lines, atBottom) {
+    if (slides().scrollSlide(active.present.slide, direction, lines)) return;
+    if (atBottom) atBottom();
+    else presentStep(direction, direction < 0);
+  }
+
+  function revealOrNext() {
+    if (active.present.shown) presentStep(1);
+    else presentReveal();
   }
 
   function leavePresent() {
@@ -399,9 +433,12 @@
     if (!p || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
     var key = event.key, onControl = event.target.closest && event.target.closest("button, a[href]");
     if (key === "Escape") leavePresent();
-    else if ((key === " " || key === "Enter") && !onControl) { if (p.shown) presentStep(1); else presentReveal(); }
-    else if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown") presentStep(1);
-    else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp") presentStep(-1);
+    else if (key === "Enter" && !onControl) revealOrNext();
+    else if (key === " " && !onControl) presentScroll(event.shiftKey ? -1 : 1, 0, event.shiftKey ? null : revealOrNext);
+    else if (key === "PageDown" || key === "PageUp") presentScroll(key === "PageDown" ? 1 : -1);
+    else if (key === "ArrowDown" || key === "ArrowUp") presentScroll(key === "ArrowDown" ? 1 : -1, 3);
+    else if (key === "ArrowRight") presentStep(1);
+    else if (key === "ArrowLeft") presentStep(-1);
     else if (key === "Home") presentShow(0);
     else if (key === "End") presentShow(p.quiz.questions.length - 1);
     else if (key === "Tab") {

@@ -146,6 +146,63 @@
     document.querySelectorAll(".hw-print-only img[loading=lazy]").forEach(function (img) { img.loading = "eager"; });
   }
 
+  /* ------------------------------------------------------------ slides taller than the screen */
+
+  /* Nearly every checkpoint is longer than a projected screen (1280 x 720, 1024 x 768), so a
+     slide scrolls within itself and nothing is cut off: Page Down, Space and the arrow keys
+     scroll it first and move on only at its end (a clicker sends Page Down), and a cue says
+     there is more below. Shared with the quiz's present view (quiz.js). */
+
+  // the box that scrolls: the slide, or on a narrow screen the whole body of the view
+  function scroller(slide) {
+    return getComputedStyle(slide).overflowY === "visible" ? slide.closest(".hw-present__body") || slide : slide;
+  }
+
+  function moreBelow(box) { return box.scrollTop + box.clientHeight < box.scrollHeight - 1; }
+
+  function moreAbove(box) { return box.scrollTop > 1; }
+
+  function updateCue(slide) {
+    var frame = slide.closest(".hw-present__frame"), cue = frame && frame.querySelector(".hw-present__more");
+    if (cue) cue.hidden = !moreBelow(scroller(slide));
+  }
+
+  /* The slide inside a frame that carries the cue. The cue is for the eyes only: a screen
+     reader reads the whole slide anyway. */
+  function slideFrame(slide, text) {
+    var frame = element("div", "hw-present__frame"), cue = element("p", "hw-present__more", text + " ↓");
+    cue.setAttribute("aria-hidden", "true");
+    cue.hidden = true;
+    frame.appendChild(slide);
+    frame.appendChild(cue);
+    return frame;
+  }
+
+  /* Scroll the slide one screen (by a few lines for the arrow keys) towards direction; false
+     when it is already at that end, where the caller moves to the next or previous slide.
+     A screen keeps two lines of the last one, so the audience does not lose its place. */
+  function scrollSlide(slide, direction, lines) {
+    var box = scroller(slide);
+    if (direction > 0 ? !moreBelow(box) : !moreAbove(box)) return false;
+    var line = parseFloat(getComputedStyle(slide).fontSize) * 1.5;
+    box.scrollBy({ top: direction * (lines ? lines * line : Math.max(line, box.clientHeight - 2 * line)) });
+    updateCue(slide);
+    return true;
+  }
+
+  // a new slide starts at its top, or at its end when reached by scrolling back from the next one
+  function slideShown(slide, atEnd) {
+    var box = scroller(slide);
+    box.scrollTop = atEnd ? box.scrollHeight : 0;
+    updateCue(slide);
+  }
+
+  // the cue follows scrolling, images loading after a slide is shown and the window's size
+  function onSlideChange() {
+    var slide = document.querySelector(".hw-present .hw-present__slide");
+    if (slide) updateCue(slide);
+  }
+
   /* ------------------------------------------------------------ present view */
 
   function checkpoints() {
@@ -187,8 +244,7 @@
       '<div class="hw-present__bar"><p class="hw-present__title" id="hw-present-title"></p>' +
       '<p class="hw-present__count" aria-live="polite" aria-atomic="true"></p>' +
       '<button type="button" class="hw-present__button" data-hw-present-exit></button></div>' +
-      '<div class="hw-present__body"><div class="hw-present__slide md-typeset" tabindex="-1"></div>' +
-      '<div class="hw-present__share"><img alt="" width="200" height="200"><p><a></a></p></div></div>' +
+      '<div class="hw-present__body"><div class="hw-present__share"><img alt="" width="200" height="200"><p><a></a></p></div></div>' +
       '<div class="hw-present__nav"><button type="button" class="hw-present__button" data-hw-present-step="-1"></button>' +
       '<p class="hw-present__keys"></p>' +
       '<button type="button" class="hw-present__button" data-hw-present-step="1"></button></div>';
@@ -197,15 +253,17 @@
     overlay.querySelector('[data-hw-present-step="-1"]').textContent = "← " + s["present.prev"];
     overlay.querySelector('[data-hw-present-step="1"]').textContent = s["present.next"] + " →";
     overlay.querySelector(".hw-present__keys").textContent = s["present.keys"];
+    var slide = element("div", "hw-present__slide md-typeset");
+    slide.setAttribute("tabindex", "-1");
+    overlay.querySelector(".hw-present__body").prepend(slideFrame(slide, s["present.more"]));
     return overlay;
   }
 
-  function show(index) {
+  function show(index, atEnd) {
     var p = page.present, s = page.data.s, heading = p.list[index], share = document.querySelector("[data-hw-share]");
     var number = CHECKPOINT.exec(heading.id)[1], overlay = p.overlay, slide = overlay.querySelector(".hw-present__slide");
     p.index = index;
     slide.replaceChildren(slideContent(heading));
-    slide.scrollTop = 0;
     overlay.querySelector(".hw-present__count").textContent = format(s["present.count"], { n: index + 1, total: p.list.length });
     overlay.querySelector('[data-hw-present-step="-1"]').setAttribute("aria-disabled", String(index === 0));
     overlay.querySelector('[data-hw-present-step="1"]').setAttribute("aria-disabled", String(index === p.list.length - 1));
@@ -219,13 +277,19 @@
         (location.protocol === "file:" ? "index.html" : ""), location.href).href;
       link.textContent = display(url);
     }
+    slideShown(slide, atEnd);
     // the address says where we are, so a reload comes back to this checkpoint
     history.replaceState(history.state, "", location.pathname + location.search + "#present-" + number);
   }
 
-  function step(delta) {
+  function step(delta, atEnd) {
     var p = page.present, next = p && p.index + delta;
-    if (p && next >= 0 && next < p.list.length) show(next);
+    if (p && next >= 0 && next < p.list.length) show(next, atEnd);
+  }
+
+  // Page Down, Space, arrow down: the rest of this checkpoint first, then the next one
+  function scrollOrStep(direction, lines) {
+    if (!scrollSlide(page.present.overlay.querySelector(".hw-present__slide"), direction, lines)) step(direction, direction < 0);
   }
 
   function currentCheckpoint(list) {
@@ -286,8 +350,11 @@
     if (!p || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
     var key = event.key, onControl = event.target.closest && event.target.closest("button, a[href], summary");
     if (key === "Escape") leavePresent(true);
-    else if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !event.shiftKey && !onControl)) step(1);
-    else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || (key === " " && event.shiftKey && !onControl)) step(-1);
+    else if (key === "ArrowRight") step(1);
+    else if (key === "ArrowLeft") step(-1);
+    else if (key === "PageDown" || (key === " " && !event.shiftKey && !onControl)) scrollOrStep(1);
+    else if (key === "PageUp" || (key === " " && event.shiftKey && !onControl)) scrollOrStep(-1);
+    else if (key === "ArrowDown" || key === "ArrowUp") scrollOrStep(key === "ArrowDown" ? 1 : -1, 3);
     else if (key === "Home") show(0);
     else if (key === "End") show(p.list.length - 1);
     else if (key === "Tab") {
@@ -338,14 +405,18 @@
     presentFromUrl();
   }
 
-  // for checklist.js (copy the plan's summary), loaded after this file on the checklist page only
-  window.hwTrainerTools = { copy: copy, toast: toast };
+  // for checklist.js (copy the plan's summary) and quiz.js (its present view), loaded after this file
+  window.hwTrainerTools = { copy: copy, toast: toast, slideFrame: slideFrame, scrollSlide: scrollSlide,
+                            slideShown: slideShown, updateCue: updateCue };
 
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onShareKey);
   window.addEventListener("keydown", onKey, true);  // capture: before Material's shortcuts
   window.addEventListener("hashchange", function () { if (!page.present && page.data) presentFromUrl(); });
   window.addEventListener("beforeprint", beforePrint);
+  document.addEventListener("scroll", onSlideChange, true);  // capture: scroll and load do not bubble
+  document.addEventListener("load", onSlideChange, true);
+  window.addEventListener("resize", onSlideChange);
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(setup);
   } else {
