@@ -114,6 +114,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self.pages: dict[str, PageInfo] = {}  # by source URI
         self.env: Environment | None = None
         self._statuses: list[parity.PageStatus] | None = None
+        self._status_by_path: dict[str, str] | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -470,7 +471,9 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             raise PluginError(f"translation status: {error}") from None
 
     def _status_of(self, rel: str) -> str | None:
-        return next((s.status for s in self._statuses_for(self.language) if s.path == rel), None)
+        if self._status_by_path is None:  # asked for every page of the pass
+            self._status_by_path = {s.path: s.status for s in self._statuses_for(self.language)}
+        return self._status_by_path.get(rel)
 
     def _status_page(self, language: Language, rel: str) -> str:
         """The status table of each translation (on a translation's own page: its own)."""
