@@ -594,6 +594,10 @@ def test_present_view_steps_by_keyboard_and_buttons_and_returns_to_the_checkpoin
     page.wait_for_function("document.querySelector('.hw-present__share img').naturalWidth > 0")
     # a slide repeats no id of the page
     assert page.locator(".hw-present [id]").count() == 1  # the dialog title only
+    # Tab and Shift+Tab go round the dialog's controls and never leave it
+    for key in ["Tab"] * 12 + ["Shift+Tab"] * 12:
+        page.keyboard.press(key)
+        assert page.evaluate("document.querySelector('.hw-present').contains(document.activeElement)"), key
     page.keyboard.press("Escape")
     assert dialog.count() == 0
     assert page.url == site_url + MODULE + "#checkpoint-2"

@@ -442,11 +442,7 @@
     else if (key === "Home") presentShow(0);
     else if (key === "End") presentShow(p.quiz.questions.length - 1);
     else if (key === "Tab") {
-      var focusable = p.overlay.querySelectorAll("a[href], button, .hw-quiz-present__slide");
-      var first = focusable[0], last = focusable[focusable.length - 1];
-      if (event.shiftKey && document.activeElement === first) last.focus();
-      else if (!event.shiftKey && document.activeElement === last) first.focus();
-      else { event.stopPropagation(); return; }
+      if (!slides().keepFocusInside(event, p.overlay.querySelectorAll("a[href], button, .hw-quiz-present__slide"))) return;
     } else {
       event.stopPropagation();
       return;

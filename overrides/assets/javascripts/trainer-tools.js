@@ -358,11 +358,7 @@
     else if (key === "Home") show(0);
     else if (key === "End") show(p.list.length - 1);
     else if (key === "Tab") {
-      var focusable = p.overlay.querySelectorAll("a[href], button, summary, [tabindex='0']");
-      var first = focusable[0], last = focusable[focusable.length - 1];
-      if (event.shiftKey && document.activeElement === first) last.focus();
-      else if (!event.shiftKey && document.activeElement === last) first.focus();
-      else { event.stopPropagation(); return; }
+      if (!keepFocusInside(event, p.overlay.querySelectorAll("a[href], button, summary, [tabindex='0']"))) return;
     } else {
       // Enter and Space on a control keep their default; Material's page shortcuts stay off
       event.stopPropagation();
@@ -405,9 +401,20 @@
     presentFromUrl();
   }
 
+  /* Tab in a present view: from the last control back to the first (and Shift+Tab the
+     other way), so focus never leaves the dialog. Returns true when it moved focus itself;
+     otherwise the browser's own Tab goes ahead, unseen by Material's shortcuts. */
+  function keepFocusInside(event, focusable) {
+    var first = focusable[0], last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) last.focus();
+    else if (!event.shiftKey && document.activeElement === last) first.focus();
+    else { event.stopPropagation(); return false; }
+    return true;
+  }
+
   // for checklist.js (copy the plan's summary) and quiz.js (its present view), loaded after this file
   window.hwTrainerTools = { copy: copy, toast: toast, slideFrame: slideFrame, scrollSlide: scrollSlide,
-                            slideShown: slideShown, updateCue: updateCue };
+                            slideShown: slideShown, updateCue: updateCue, keepFocusInside: keepFocusInside };
 
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onShareKey);
