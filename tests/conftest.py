@@ -80,6 +80,17 @@ def real_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def offline_edition(tmp_path_factory) -> Path:
+    """The offline edition (OFFLINE=true, opens from file://), built once per test session."""
+    site = tmp_path_factory.mktemp("offline-edition") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OFFLINE", "true")
+        result = run_mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return site
+
+
 FIXTURE_CONFIG = """\
 site_name: Fixture
 site_url: https://example.org/

@@ -457,16 +457,6 @@ def test_a_new_deploy_replaces_the_cache_cleanly(phone, deployed, tmp_path):
 # --- the offline edition from file:// ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def offline_edition(tmp_path_factory):
-    site = tmp_path_factory.mktemp("offline-edition") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("OFFLINE", "true")
-        result = run_mkdocs_build(ROOT / "mkdocs.yml", site)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return site
-
-
 def test_offline_edition_has_no_service_worker_and_no_outside_script(offline_edition):
     assert not (offline_edition / "sw.js").exists()
     assert not (offline_edition / "manifest.webmanifest").exists()

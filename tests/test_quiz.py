@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, open_page, run_mkdocs_build
+from conftest import ROOT, open_page
 from test_trainer_tools import projector  # noqa: F401 (a fixture: the screen sizes of the present views)
 from hwsite import quiz as hwquiz
 from hwsite.lint_rules import quizzes as quiz_rules
@@ -411,12 +411,8 @@ def test_visited_quiz_works_without_a_connection(phone, site_url):
         phone.set_offline(False)
 
 
-def test_offline_edition_quiz_from_file_urls(phone, tmp_path_factory):
-    site = tmp_path_factory.mktemp("quiz-offline") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("OFFLINE", "true")
-        result = run_mkdocs_build(ROOT / "mkdocs.yml", site)
-    assert result.returncode == 0, result.stderr[-4000:]
+def test_offline_edition_quiz_from_file_urls(phone, offline_edition):
+    site = offline_edition
     page = phone.new_page()
     url = (site / "modules" / SLUG / "quiz.html").as_uri()
     page.goto(url)

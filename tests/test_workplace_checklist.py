@@ -19,7 +19,7 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, open_page, run_mkdocs_build
+from conftest import ROOT, open_page
 from test_offline import local_url  # noqa: F401 (fixture: the site served with instant navigation on)
 from hwsite import source, workplace_checklist as wc
 from hwsite.languages import strings_for
@@ -466,16 +466,6 @@ def test_axe_reports_no_violations_on_the_checklist(phone, site_url, lang):
     page.locator(".hw-wc__summary > summary").click()
     results = Axe().run(page)
     assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]] == []
-
-
-@pytest.fixture(scope="module")
-def offline_edition(tmp_path_factory):
-    site = tmp_path_factory.mktemp("offline-edition") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("OFFLINE", "true")
-        result = run_mkdocs_build(ROOT / "mkdocs.yml", site)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return site
 
 
 def test_the_offline_edition_keeps_answers_from_file_urls(phone, offline_edition):
