@@ -1330,7 +1330,9 @@ class StaticServer:
 
 
 READER_PAGES = [("home", "", "en"), ("module 3", "modules/03-biological-hazards/", "en"),
-                ("module 3 (Chinese)", "zh/modules/03-biological-hazards/", "zh")]
+                ("module 3 (Chinese)", "zh/modules/03-biological-hazards/", "zh"),
+                # the budgets hold for the workplace checklist too (issue 17)
+                ("workplace checklist (Chinese)", "zh/checklist/", "zh")]
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
