@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Mapping
 import yaml
 
 from hwsite.files import parsed_once_per_version
+from hwsite.findings import ERROR
 
 if TYPE_CHECKING:  # the lint rules import this module; Finding is imported where it is made
     from hwsite.lint_rules.common import Finding
 
-ERROR = "error"  # hwsite.lint_rules.common.ERROR
 
 LANGUAGES = ("en", "zh")
 KINDS = ("single", "multiple", "true-false", "scenario")

@@ -18,15 +18,6 @@ from pathlib import Path
 CHECKPOINT_BOOST = 3.0
 _CHECKPOINT = re.compile(r"#checkpoint-\d+$")
 
-# Words of a question that say nothing about its topic (English ones are lunr's stop words).
-QUERY_STOP_WORDS = {
-    "zh": ["怎么", "怎么办", "怎样", "如何", "什么", "为什么", "吗", "呢", "哪些", "多久", "多少", "几个",
-           "能", "要", "还", "了", "被", "后", "以后", "有", "是", "我", "谁", "需要", "应该", "可以", "之间",
-           "最多", "办"],
-    "en": ["should", "i", "my", "me", "get", "do", "does", "start"],
-}
-
-
 def worker_file_name(script: str) -> str:
     """Name of the combined worker under assets/javascripts/workers/ (keeps Material's
     `search.` prefix, which the request guard and the service worker look for)."""

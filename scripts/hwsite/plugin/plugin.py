@@ -712,7 +712,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 part = search_index.enrich(
                     parts[lang.locale], labels=labels,
                     synonyms=glossary.search_synonyms(terms, lang.locale if lang.locale in glossary.LANGUAGES else "en"),
-                    stop_words=search_index.QUERY_STOP_WORDS.get(lang.locale, []))
+                    stop_words=lang.strings.get("search.stop_words", "").split())
                 path = site / lang.folder / "search" / "search_index.json"
                 text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
                 write_atomically(path, text)
