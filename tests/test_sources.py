@@ -14,9 +14,15 @@ import pytest
 import lint_content
 from hwsite.lint_rules import citations, make_page, read_page
 from hwsite.source import parse_source
-from hwsite.sources import (DEFAULT_STRINGS, SOURCES_FILE, CitationExtension, RegistryError,
+from hwsite.sources import (SOURCES_FILE, CitationExtension, RegistryError,
                             format_reference, load_registry, parse_registry,
-                            render_sources_page, validate_registry)
+                            render_sources_page, source_strings, validate_registry)
+from hwsite.languages import strings_for
+
+ROOT = Path(__file__).resolve().parent.parent
+# The site's own citation strings, from the UI string files the build reads
+STRINGS = {locale: source_strings(strings_for(locale, [str(ROOT / "overrides" / "strings")], "en"), tag)
+           for locale, tag in (("en", "en"), ("zh", "zh-Hans"))}
 
 GOOD = textwrap.dedent("""\
     who-2003-sharps-ebd:
@@ -257,7 +263,7 @@ def render(ext: CitationExtension, text: str = PAGE) -> str:
 
 
 def test_extension_numbers_citations_and_appends_the_list():
-    ext = CitationExtension(registry=registry())
+    ext = CitationExtension(registry=registry(), strings=STRINGS)
     ext.set_page("en", ["prc-law", "Free text, 2014"])
     html = render(ext)
     assert '<span class="hw-cites"><a aria-label="Source 1" class="hw-cite" href="#ref-who-2003-sharps-ebd">[1]</a></span>' in html
@@ -271,14 +277,14 @@ def test_extension_numbers_citations_and_appends_the_list():
 
 
 def test_front_matter_keys_not_cited_come_after_the_cited_ones():
-    ext = CitationExtension(registry=registry())
+    ext = CitationExtension(registry=registry(), strings=STRINGS)
     ext.set_page("en", ["prc-law"])
     html = render(ext, "Only [@who-2003-sharps-ebd].\n")
     assert html.index('id="ref-who-2003-sharps-ebd"') < html.index('id="ref-prc-law"')
 
 
 def test_same_markdown_instance_switches_language_between_pages():
-    ext = CitationExtension(registry=registry())
+    ext = CitationExtension(registry=registry(), strings=STRINGS)
     md = markdown.Markdown(extensions=[ext])
     ext.set_page("zh", [])
     zh = md.convert("锐器伤 [@who-2003-sharps-ebd]。")
@@ -292,7 +298,7 @@ def test_same_markdown_instance_switches_language_between_pages():
 
 
 def test_page_without_citations_gets_no_list():
-    ext = CitationExtension(registry=registry())
+    ext = CitationExtension(registry=registry(), strings=STRINGS)
     ext.set_page("en", ["Free text, 2014"])
     assert render(ext, "No sources here, [a link](x.md).\n") == '<p>No sources here, <a href="x.md">a link</a>.</p>'
 
@@ -300,12 +306,12 @@ def test_page_without_citations_gets_no_list():
 def test_format_reference_per_language():
     # The revision text already names 2018, the year of its date: the date is not repeated.
     law = registry().get("prc-law")
-    assert format_reference(law, "zh") == (
+    assert format_reference(law, "zh", STRINGS) == (
         "全国人民代表大会常务委员会：《<cite>中华人民共和国职业病防治法</cite>》，2001年"
         "（amended 2011, 2016, 2017 and 2018），主席令第二十四号。")
-    assert format_reference(law, "en") == (
+    assert format_reference(law, "en", STRINGS) == (
         "NPC Standing Committee. <cite>Occupational Disease Law</cite> "
-        "(《<cite lang=\"zh\">中华人民共和国职业病防治法</cite>》, working title). 2001 "
+        "(《<cite lang=\"zh-Hans\">中华人民共和国职业病防治法</cite>》, working title). 2001 "
         "(amended 2011, 2016, 2017 and 2018). 主席令第二十四号.")
 
 
@@ -313,13 +319,13 @@ def test_revision_date_only_when_its_text_does_not_date_the_version():
     text = GOOD.replace('revision: {text: "amended 2011, 2016, 2017 and 2018"',
                         'revision: {text: {en: "amended", zh: "修正"}')
     law = registry(text).get("prc-law")
-    assert "（修正，2018年12月29日）" in format_reference(law, "zh")
-    assert "(amended; 29 December 2018)" in format_reference(law, "en")
+    assert "（修正，2018年12月29日）" in format_reference(law, "zh", STRINGS)
+    assert "(amended; 29 December 2018)" in format_reference(law, "en", STRINGS)
     law = registry(GOOD.replace('revision: {text: "amended 2011, 2016, 2017 and 2018"',
                                 'revision: {text: {en: "adopted 28 December 2019, in force 1 June 2020", '
                                 'zh: "2019年12月28日通过，2020年6月1日起施行"}')
                     .replace("2018-12-29", "2020-06-01")).get("prc-law")
-    assert format_reference(law, "zh").endswith("2001年（2019年12月28日通过，2020年6月1日起施行），主席令第二十四号。")
+    assert format_reference(law, "zh", STRINGS).endswith("2001年（2019年12月28日通过，2020年6月1日起施行），主席令第二十四号。")
 
 
 def test_an_article_is_dated_by_its_journal_and_ends_et_al_once():
@@ -335,10 +341,10 @@ def test_an_article_is_dated_by_its_journal_and_ends_et_al_once():
           verified: "2026-12-03, search tool: the abstract"
         """)
     article = registry(text).get("liu-2019")
-    assert format_reference(article, "en") == (
+    assert format_reference(article, "en", STRINGS) == (
         "Liu J, Gan Y, et al. <cite>Prevalence of workplace violence?</cite> "
         "<i>Occup Environ Med</i> 2019;76:927-937.")
-    assert format_reference(article, "zh").startswith("Liu J、Gan Y等：")
+    assert format_reference(article, "zh", STRINGS).startswith("Liu J、Gan Y等：")
 
 
 def test_an_undated_source_says_so_instead_of_a_year():
@@ -346,8 +352,8 @@ def test_an_undated_source_says_so_instead_of_a_year():
     reg = registry(text)
     assert validate_registry(reg) == []
     page = reg.get("who-2003-sharps-ebd")
-    assert ". Undated." in format_reference(page, "en")
-    assert "，未注明日期。" in format_reference(page, "zh")
+    assert ". Undated." in format_reference(page, "en", STRINGS)
+    assert "，未注明日期。" in format_reference(page, "zh", STRINGS)
     both = registry(text.replace("  undated:", "  year: 2003\n  undated:"))
     assert codes(validate_registry(both)) == [("registry-value-invalid", 9)]  # at undated:
 
@@ -355,18 +361,18 @@ def test_an_undated_source_says_so_instead_of_a_year():
 # ---------------------------------------------------------------- sources page
 
 def test_sources_page_groups_by_type_with_anchors():
-    page = render_sources_page(registry(), "en")
+    page = render_sources_page(registry(), "en", STRINGS)
     assert page.index("## Laws {#laws}") < page.index('<li id="src-prc-law">') \
         < page.index("## Reports and manuals {#reports}") < page.index('<li id="src-who-2003-sharps-ebd">')
     assert "## Journal articles" not in page
-    assert "## 法律 {#laws}" in render_sources_page(registry(), "zh", DEFAULT_STRINGS)
+    assert "## 法律 {#laws}" in render_sources_page(registry(), "zh", STRINGS)
     # each entry says when the project last checked it, in the page's language
     assert '(<span class="hw-src-checked">checked 3 December 2026</span>)</li>' in page
-    assert '（<span class="hw-src-checked">2026年12月3日核查</span>）</li>' in render_sources_page(registry(), "zh")
+    assert '（<span class="hw-src-checked">2026年12月3日核查</span>）</li>' in render_sources_page(registry(), "zh", STRINGS)
 
 
 def test_sources_page_renders_as_markdown():
-    html = markdown.markdown(render_sources_page(registry(), "en"), extensions=["attr_list"])
+    html = markdown.markdown(render_sources_page(registry(), "en", STRINGS), extensions=["attr_list"])
     assert '<h2 id="laws">Laws</h2>' in html and '<li id="src-prc-law">' in html
 
 

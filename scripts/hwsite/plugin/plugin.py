@@ -103,6 +103,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self._validation: tuple[int, int] | None = None  # see on_files, previewing one language
         self.registry: sources.Registry | None = None
         self.citations: sources.CitationExtension | None = None
+        self.source_strings: dict[str, sources.SourceStrings] = {}
         self.body = page_body.PageBodyExtension()
         self.search_labels: dict[str, str] = {}  # page URL (with language folder) -> label of its sections
         self.search_worker: tuple[str, str, str] | None = None  # Material's worker name, ours, our script
@@ -188,7 +189,13 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 self.registry = sources.load_registry(self._path(self.config.sources))
             except sources.RegistryError as error:
                 raise PluginError(f"hwsite: {error}") from None
-            self.citations = sources.CitationExtension(registry=self.registry)
+            try:
+                self.source_strings = {lang.locale: sources.source_strings(lang.strings, lang.html_lang)
+                                       for lang in self.languages}
+            except KeyError as error:
+                raise PluginError(f"hwsite: {error.args[0]} (add it to the default language's file in "
+                                  f"{', '.join(self.config.strings_dirs)})") from None
+            self.citations = sources.CitationExtension(registry=self.registry, strings=self.source_strings)
             self._limit_preview(config)
         # one instance each for every page of every pass; told about each page before it renders
         for extension in (self.citations, self.body):
@@ -392,7 +399,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self._cite_page(page, info, files)
         if SOURCES_MARKER in markdown:
             markdown = markdown.replace(SOURCES_MARKER, sources.render_sources_page(
-                self.registry, self._citation_language(content_language), title=False), 1)
+                self.registry, content_language.locale, self.source_strings, title=False), 1)
 
         if GLOSSARY_MARKER in markdown:
             markdown = markdown.replace(GLOSSARY_MARKER, glossary.glossary_markdown(
@@ -439,11 +446,6 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 f'<img src="{html.escape(src)}" alt="{html.escape(alt.replace("{url}", shown))}" width="96" height="96" loading="lazy">'
                 f'<p>{html.escape(label)}<br><strong>{html.escape(shown)}</strong></p></div>')
 
-    def _citation_language(self, language: Language) -> str:
-        """The language a page's references are written in: its text's, where the
-        citation strings have it, else the default language's."""
-        return language.locale if language.locale in sources.DEFAULT_STRINGS else self.languages.default.locale
-
     def _cite_page(self, page: Page, info: PageInfo, files: Files) -> None:
         """Tell the citation extension about the page it renders next: its language, its
         front matter `sources:` and where its language's list of all sources is."""
@@ -452,7 +454,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         # the page's URL and validates it and its #src-KEY anchor in --strict builds.
         registry_url = (Path(os.path.relpath(registry_page.src_uri, os.path.dirname(page.file.src_uri) or ".")).as_posix()
                         if registry_page is not None and registry_page is not page.file else None)
-        self.citations.set_page(self._citation_language(info.content_language), page.meta.get("sources") or [],
+        self.citations.set_page(info.content_language.locale, page.meta.get("sources") or [],
                                 registry_url=registry_url)
 
     def _statuses_for(self, language: Language) -> list[parity.PageStatus]:

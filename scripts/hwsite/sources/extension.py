@@ -4,8 +4,8 @@ links to a reference list appended at the end of the page.
 MkDocs reuses one extension instance for every page, so the caller tells it about each
 page before rendering it:
 
-    ext = CitationExtension(registry=load_registry())
-    ext.set_page("zh", ["prc-labour-law"], DEFAULT_STRINGS, registry_url="../sources/")
+    ext = CitationExtension(registry=load_registry(), strings={"zh": source_strings(ui, "zh-Hans")})
+    ext.set_page("zh", ["prc-labour-law"], registry_url="../sources/")
     html = markdown.markdown(text, extensions=[ext])
 
 An inline processor (priority 175: after code spans, 190, and escapes, 180; before
@@ -30,7 +30,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from hwsite.sources.cite import CITATION, frontmatter_keys, parse_citation, unique
 from hwsite.sources.registry import Registry
-from hwsite.sources.render import DEFAULT_STRINGS, SourceStrings, format_reference
+from hwsite.sources.render import SourceStrings, format_reference
 
 _KEYS_ATTR = "data-hw-cite"
 
@@ -122,34 +122,32 @@ class _CitationTree(Treeprocessor):
 class CitationExtension(Extension):
     """Numbered citations and a per-page reference list (see the module docstring).
 
-    registry: the source registry (None renders every key as unknown). Config:
-    heading_id (id of the appended heading, default 'references').
+    registry: the source registry (None renders every key as unknown); strings: the
+    SourceStrings of each language a page may be rendered in. Config: heading_id (id of
+    the appended heading, default 'references').
     """
 
-    def __init__(self, registry: Registry | None = None, **kwargs):
-        # Not a Python-Markdown config option: those with a None default are parsed
+    def __init__(self, registry: Registry | None, strings: Mapping[str, SourceStrings], **kwargs):
+        # Not Python-Markdown config options: those with a None default are parsed
         # as booleans.
         self.registry = registry
+        self.strings = strings
         self.config = {
             "heading_id": ["references", "id of the reference list's heading"],
         }
         super().__init__(**kwargs)
-        self.language = "en"
+        self.language = next(iter(strings))
         self.front_matter_keys: list[str] = []
-        self.strings: Mapping[str, SourceStrings] = DEFAULT_STRINGS
         self.registry_url: str | None = None
         self.last = PageCitations()
 
     def set_page(self, language: str, front_matter_keys: Sequence[object] = (),
-                 strings: Mapping[str, SourceStrings] | None = None,
                  registry_url: str | None = None) -> None:
         """Call before rendering each page. front_matter_keys: the page's `sources:`
-        list (free-text items are ignored); strings: per-language SourceStrings (must
-        hold `language`); registry_url: the sources page relative to this page, to
-        link each reference to its entry there (None: no such links)."""
+        list (free-text items are ignored); registry_url: the sources page relative to
+        this page, to link each reference to its entry there (None: no such links)."""
         self.language = language
         self.front_matter_keys = unique(frontmatter_keys(list(front_matter_keys)))
-        self.strings = strings or DEFAULT_STRINGS
         if language not in self.strings:
             raise ValueError(f"no citation strings for language {language!r}")
         self.registry_url = registry_url

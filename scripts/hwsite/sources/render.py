@@ -2,8 +2,9 @@
 canonical HTML form of a source per language, render_sources_page() the page that
 lists the whole registry grouped by type.
 
-UI words and punctuation live in SourceStrings, one instance per language
-(DEFAULT_STRINGS); nothing here branches on a language code.
+UI words and punctuation live in SourceStrings, one instance per language, made by
+source_strings() from the language's UI strings (`sources.*` in
+overrides/strings/<locale>.yml); nothing here branches on a language code.
 """
 
 from __future__ import annotations
@@ -47,75 +48,45 @@ class SourceStrings:
     paren: tuple[str, str]
     paren_sep: str  # between a title in brackets and the working-title note
     list_sep: str  # between several authors or parts of an identifier list
-    et_al: str  # after the last named author when the list ends with "et al."; {} is the list
+    et_al: str  # after the last named author when the list ends with "et al."; {names} is the list
     title_marks: tuple[str, str] = ("", "")
     id_labels: Mapping[str, str] = field(default_factory=dict)
 
 
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-
-DEFAULT_STRINGS: dict[str, SourceStrings] = {
-    "en": SourceStrings(
-        html_lang="en",
-        references_heading="Sources",
-        cite_label="Source {n}",
-        unknown_source="unknown source: {key}",
-        working_title="working title",
-        registry_link="all sources",
-        page_title="All sources",
-        page_intro="Every source this site cites, grouped by kind. Pages link to the "
-                   "entries here from their own lists of sources.",
-        checked="checked {date}",
-        type_headings={"law": "Laws", "regulation": "Regulations and official notices",
-                       "standard": "Standards", "convention": "International conventions",
-                       "report": "Reports and manuals", "article": "Journal articles",
-                       "web page": "Web pages", "news": "News and press releases",
-                       "event": "Events"},
-        months=_MONTHS_EN,
-        date_format="{day} {month_name} {year}",
-        year_format="{year}",
-        undated="Undated",
-        revision_sep="; ",
-        after_who=". ",
-        sep=". ",
-        end=".",
-        paren=(" (", ")"),
-        paren_sep=", ",
-        list_sep=", ",
-        et_al="{}, et al",
-        id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "No. "},
-    ),
-    "zh": SourceStrings(
-        html_lang="zh",
-        references_heading="参考资料",
-        cite_label="参考资料 {n}",
-        unknown_source="未知来源：{key}",
-        working_title="暂译",
-        registry_link="全部来源",
-        page_title="全部来源",
-        page_intro="本站引用的全部来源，按类别排列。各页面的参考资料链接到这里的条目。",
-        checked="{date}核查",
-        type_headings={"law": "法律", "regulation": "法规与规范性文件", "standard": "标准",
-                       "convention": "国际公约", "report": "报告与手册",
-                       "article": "期刊论文", "web page": "网页", "news": "新闻与新闻稿",
-                       "event": "活动"},
-        months=tuple(str(m) for m in range(1, 13)),
-        date_format="{year}年{month}月{day}日",
-        year_format="{year}年",
-        undated="未注明日期",
-        revision_sep="，",
-        after_who="：",
-        sep="，",
-        end="。",
-        paren=("（", "）"),
-        paren_sep="，",
-        list_sep="、",
-        et_al="{}等",
-        title_marks=("《", "》"),
-        id_labels={"doi": "doi:", "isbn": "ISBN ", "convention": "第{}号"},
-    ),
-}
+def source_strings(ui: Mapping[str, str], html_lang: str) -> SourceStrings:
+    """A language's SourceStrings from its UI strings (the `sources.*` keys of
+    overrides/strings/<locale>.yml, read through hwsite.languages)."""
+    def get(key: str) -> str:
+        try:
+            return ui["sources." + key]
+        except KeyError:
+            raise KeyError(f"UI strings lack 'sources.{key}'") from None
+    return SourceStrings(
+        html_lang=html_lang,
+        references_heading=get("heading"),
+        cite_label=get("cite_label"),
+        unknown_source=get("unknown"),
+        working_title=get("working_title"),
+        registry_link=get("registry_link"),
+        page_title=get("page_title"),
+        page_intro=get("page_intro"),
+        checked=get("checked"),
+        type_headings={kind: get("type." + kind) for kind in TYPES},
+        months=tuple(get("months").split()),
+        date_format=get("date_format"),
+        year_format=get("year_format"),
+        undated=get("undated"),
+        revision_sep=get("revision_sep"),
+        after_who=get("after_who"),
+        sep=get("sep"),
+        end=get("end"),
+        paren=(get("paren_open"), get("paren_close")),
+        paren_sep=get("paren_sep"),
+        list_sep=get("list_sep"),
+        et_al=get("et_al"),
+        title_marks=(get("title_open"), get("title_close")),
+        id_labels={name: get("id." + name) for name in ("doi", "isbn", "convention")},
+    )
 
 
 def format_date(value: datetime.date, strings: SourceStrings) -> str:
@@ -150,21 +121,18 @@ def _ids_html(entry: Entry, s: SourceStrings, shown: str = "") -> str:
         if ids.get(name):
             parts.append(escape(str(ids[name])))
     if ids.get("convention"):
-        label = s.id_labels.get("convention", "No. ")
-        number = str(ids["convention"])
-        text = label.format(number) if "{}" in label else label + number
+        text = s.id_labels["convention"].replace("{number}", str(ids["convention"]))
         if text not in shown:
             parts.append(escape(text))
     if ids.get("doi"):
         doi = str(ids["doi"])
-        parts.append(f'{escape(s.id_labels.get("doi", "doi:"))}{escape(doi)}')
+        parts.append(f'{escape(s.id_labels["doi"])}{escape(doi)}')
     if ids.get("isbn"):
-        parts.append(escape(s.id_labels.get("isbn", "ISBN ") + str(ids["isbn"])))
+        parts.append(escape(s.id_labels["isbn"] + str(ids["isbn"])))
     return s.sep.join(parts)
 
 
-def format_reference(entry: Entry, language: str,
-                     strings: Mapping[str, SourceStrings] | None = None) -> str:
+def format_reference(entry: Entry, language: str, strings: Mapping[str, SourceStrings]) -> str:
     """The canonical way to write `entry` for readers of `language`, as an HTML
     fragment (well-formed, escaped; no block elements).
 
@@ -175,7 +143,7 @@ def format_reference(entry: Entry, language: str,
     A title in the reader's language comes first; the original follows in brackets when
     it differs, and a title that is our own translation says so.
     """
-    all_strings = strings or DEFAULT_STRINGS
+    all_strings = strings
     s = all_strings[language]
     data = entry.data
     original = str(data.get("original_language", language))
@@ -188,7 +156,7 @@ def format_reference(entry: Entry, language: str,
         names = [a for a in authors if not (a.strip().lower() in ("et al.", "et al"))]
         who = s.list_sep.join(escape(a.removesuffix(" et al.")) for a in names)
         if more or any(a.endswith(" et al.") for a in names):
-            who = s.et_al.format(who)
+            who = s.et_al.replace("{names}", who)
     else:
         who = escape(entry.text("issuer", language) or entry.text("issuer", original) or "")
 
@@ -273,12 +241,12 @@ def type_anchor(kind: str) -> str:
 
 
 def render_sources_page(registry: Registry, language: str,
-                        strings: Mapping[str, SourceStrings] | None = None, *, title: bool = True) -> str:
+                        strings: Mapping[str, SourceStrings], *, title: bool = True) -> str:
     """Markdown for the page listing the whole registry in `language`: a heading per
     type (in TYPES order, empty types left out, id from type_anchor()), and under it a
     list of references, newest first, each `<li id="src-KEY">`. The lists are HTML
     blocks, which Markdown passes through unchanged."""
-    all_strings = strings or DEFAULT_STRINGS
+    all_strings = strings
     s = all_strings[language]
     lines = [f"# {s.page_title}", "", s.page_intro, ""] if title else []
     for kind in TYPES:
