@@ -118,7 +118,6 @@ plugins:
       glossary: {root}/scripts/data/glossary.yml
       sources: {root}/scripts/data/sources.yml
       parity_config: {root}/scripts/data/parity.yml
-      sources: {root}/scripts/data/sources.yml
       languages:
         zh: {{html_lang: zh-Hans}}
 markdown_extensions: [attr_list, admonition, tables, toc]

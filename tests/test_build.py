@@ -299,7 +299,6 @@ plugins:
       glossary: {root}/scripts/data/glossary.yml
       sources: {root}/scripts/data/sources.yml
       parity_config: {root}/scripts/data/parity.yml
-      sources: {root}/scripts/data/sources.yml
       languages:
         fr: {{source_dir: docs_fr, html_lang: fr-FR}}
 markdown_extensions: [attr_list, toc]
