@@ -498,3 +498,20 @@ def test_offline_edition_searches_from_file_urls(phone, offline_edition, start, 
     page.goto(hrefs[0])
     assert page.locator("h1").first.is_visible()
     assert requests and [u for u in requests if not u.startswith(("file:", "data:"))] == []
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"], ids=["en", "zh"])
+def test_offline_edition_pages_set_themselves_up(phone, offline_edition, lang):
+    """From file:// every page runs the set-up that waits for Material's document$: Material's
+    own (wide tables in scroll boxes), site.js's (those boxes reachable by keyboard, named) and
+    the trainer tools' (the share button on a module). With instant navigation left on,
+    Material completed document$ before the page loaded and none of it ran."""
+    page = phone.new_page()
+    page.goto(offline_edition.joinpath(lang + "fact-sheets/safety-in-figures.html").as_uri())
+    tables = page.locator(".md-content table")
+    assert tables.count() >= 1
+    page.locator(".md-typeset__scrollwrap[role=region][tabindex='0']").first.wait_for(state="attached", timeout=10000)
+    assert page.locator(".md-typeset__scrollwrap[role=region] table").count() == tables.count()
+    page.goto(offline_edition.joinpath(lang + "modules/03-biological-hazards.html").as_uri())
+    page.locator("[data-hw-share]").first.wait_for(state="visible", timeout=10000)
+    page.close()

@@ -521,11 +521,13 @@
   document.addEventListener("input", onChange);
   document.addEventListener("click", onClick);
   window.addEventListener("storage", onStorage);
+  // site.js adds this script once the page is set up: document$ (a replay of the current
+  // page, then each page of instant navigation) calls setup() at once and on every page after
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
   }
-  // also without document$ (the offline edition from file:// was seen never to emit it);
-  // setup() does nothing for a page it has already set up
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
-  else setup();
 })();

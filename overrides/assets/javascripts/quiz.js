@@ -474,7 +474,7 @@
   function start() {
     window.addEventListener("keydown", onKey, true);  // capture: before Material's shortcuts
     if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(function () { setup(); });
-    setup();
+    else setup();
   }
 
   window.hwQuiz = { setup: setup };

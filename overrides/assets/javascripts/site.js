@@ -96,7 +96,4 @@
   } else {
     document.addEventListener("DOMContentLoaded", onPage);
   }
-  // the offline edition from file:// was seen never to emit document$: the checklist must not depend on it
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loadChecklist);
-  else loadChecklist();
 })();

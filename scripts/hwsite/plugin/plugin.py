@@ -227,6 +227,13 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             # Material's Web Worker shim for file:// from our assets, not from unpkg.com
             polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
             config.extra["polyfills"] = [*polyfills, POLYFILL]
+            # Instant navigation cannot work from file://, and left on it breaks the page:
+            # Material's setupInstantNavigation() returns EMPTY there, which completes its
+            # document$ before DOMContentLoaded, so document$ never emits and nothing that
+            # waits for it (Material's components: table scroll boxes, table of contents;
+            # site.js, trainer-tools.js) ever sets itself up.
+            config.theme["features"] = [feature for feature in config.theme.get("features") or []
+                                        if not str(feature).startswith("navigation.instant")]
         elif self._web_app(config):
             config.theme.static_templates.add(OFFLINE_TEMPLATE)
         return config
@@ -655,7 +662,12 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         language = self._page_language(page)
         alternates = getattr(page.file, "alternates", None) or {}
-        links = html_fixes.alternate_links(alternates, self.languages, config.site_url) if config.site_url else None
+        if self._offline_edition(config):
+            # no hreflang links: search engines never see the offline edition, and Material
+            # fetches <href>/sitemap.xml for each; from file:// that leaves the reader's disk
+            links = ""
+        else:
+            links = html_fixes.alternate_links(alternates, self.languages, config.site_url) if config.site_url else None
         return html_fixes.fix_html(output, language.html_lang, links, language.t("search.label"))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
