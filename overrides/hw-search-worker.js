@@ -24,6 +24,9 @@
   var WEIGHTS = { typed: 10, form: 10, alias: 6, part: 2 };
   // a word in more than this share of the sections is too common to stand for a name
   var COMMON = 0.1, documents = 0;
+  // how many of a page's best results make its score (1 = Material's: the best alone); measured,
+  // README "Search": 1, 3 (sum of the best three), all
+  var PAGE_RESULTS = 3;
 
   function lower(s) { return s.toLowerCase(); }
 
@@ -269,9 +272,14 @@
         groups[ref].push(item);
       });
     });
-    function best(ref) { return Math.max.apply(null, groups[ref].map(function (i) { return i.score; })); }
+    // a page is as relevant as its three best results together: the page about a subject has
+    // several sections on it, a page that mentions it once has one
     var scores = {};
-    order.forEach(function (ref) { scores[ref] = best(ref); });
+    order.forEach(function (ref) {
+      scores[ref] = groups[ref].map(function (i) { return i.score; })
+        .sort(function (a, b) { return b - a; }).slice(0, PAGE_RESULTS)
+        .reduce(function (a, b) { return a + b; }, 0);
+    });
     result.items = order.sort(function (a, b) { return scores[b] - scores[a]; }).map(function (ref) {
       var items = groups[ref].sort(function (a, b) { return b.score - a.score; });
       var sections = items.filter(function (i) { return i.location.indexOf("#") >= 0 && i.score > 0; });
