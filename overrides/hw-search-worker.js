@@ -27,6 +27,9 @@
   // how many of a page's best results make its score (1 = Material's: the best alone); measured,
   // README "Search": 1, 3 (sum of the best three), all
   var PAGE_RESULTS = 3;
+  // a page's second-best section is shown beside its best when it scores this share of it;
+  // measured, README "Search": 0.9, 0.8, 0.6, 0.5, 0 (always two)
+  var SECOND_SECTION = 0.5;
 
   function lower(s) { return s.toLowerCase(); }
 
@@ -284,6 +287,9 @@
       var items = groups[ref].sort(function (a, b) { return b.score - a.score; });
       var sections = items.filter(function (i) { return i.location.indexOf("#") >= 0 && i.score > 0; });
       var rest = items.filter(function (i) { return sections.indexOf(i) < 0; });
+      // Material shows the sections that score as high as the first; the second best shows too
+      // when it scores at least half as high (a near tie: the reader sees both, not one of two)
+      if (sections.length > 1 && sections[1].score >= SECOND_SECTION * sections[0].score) sections[1].score = sections[0].score;
       return sections.concat(rest);
     });
   }
