@@ -16,14 +16,20 @@
    module's sections get the module's name in front of their title (config.hw labels). */
 (function () {
   "use strict";
-  var hw = null, vocab = [], known = {}, freq = {}, hanDict = {}, added = {};
+  var hw = null, vocab = [], known = {}, freq = {}, hanDict = {}, added = {}, concepts = [];
   var HAN = /\p{sc=Han}/u, LATIN_DIGIT = /([a-z]+)(\d+)|(\d+)([a-z]+)/;
   var MAX_WORD = 8;
   // lunr boosts of the query's words: as typed (or corrected), from the glossary (aliases),
   // and parts of a Chinese word (jieba's search mode on the query side); measured, README "Search"
-  var WEIGHTS = { typed: 10, alias: 6, part: 2 };
+  var WEIGHTS = { typed: 10, form: 10, alias: 6, part: 2 };
   // a word in more than this share of the sections is too common to stand for a name
   var COMMON = 0.1, documents = 0;
+  // how many of a page's best results make its score (1 = Material's: the best alone); measured,
+  // README "Search": 1, 3 (sum of the best three), all
+  var PAGE_RESULTS = 3;
+  // a page's second-best section is shown beside its best when it scores this share of it;
+  // measured, README "Search": 0.9, 0.8, 0.6, 0.5, 0 (always two)
+  var SECOND_SECTION = 0.5;
 
   function lower(s) { return s.toLowerCase(); }
 
@@ -50,6 +56,19 @@
       index.invertedIndex = new Proxy(inverted, { has: function () { return false; } });
       return index;
     };
+  }
+
+  /* The singular or plural of an English word in the index that its prefix does not reach
+     (injuries -> injury, nurses -> nurse, injury -> injuries), matched as a whole word: a prefix
+     would count nurses twice. Only plurals: a stemmer also joins container and contains. */
+  function otherForms(word) {
+    if (!/^[a-z]{3,}$/.test(word)) return [];
+    var forms = [];
+    if (/ies$/.test(word)) forms.push(word.slice(0, -3) + "y");
+    else if (/[^s]s$/.test(word)) forms.push(word.slice(0, -1));
+    if (/es$/.test(word)) forms.push(word.slice(0, -2));
+    if (/[^aeiou]y$/.test(word)) forms.push(word.slice(0, -1) + "ies");
+    return forms.filter(function (w) { return known[w] && w.indexOf(word) !== 0; });
   }
 
   function firstWithPrefix(prefix) {
@@ -134,16 +153,16 @@
     return !!(lunr.zh && lunr.zh.stopWordFilter && !lunr.zh.stopWordFilter(word));
   }
 
+  /* The query as lunr clauses. Each word the reader typed is a concept; the index words that
+     stand for it (the word, its other forms, a correction, the glossary's other names, the parts
+     of a Chinese word) are recorded in `concepts`, so that results are scored by how many of the
+     reader's words they contain, not how many of the added words. */
   function rewrite(query) {
+    concepts = []; added = {};
     // Material's own query syntax is left to Material
     if (/["~^*:]|(^|\s)[+\-]/.test(query)) return query;
     var text = lower(query).trim(), separator = new RegExp(hw.separator || "\\s+", "g");
-    var typed = [], extra = [], parts = [], aliases = hw.aliases || {};
-    function expand(key) { (aliases[key] || []).forEach(function (w) { extra.push(w); }); }
-    // aliases and terms of several words, anywhere in the query
-    Object.keys(aliases).forEach(function (key) {
-      if (key.indexOf(" ") > 0 && (" " + text.replace(separator, " ") + " ").indexOf(" " + key + " ") >= 0) expand(key);
-    });
+    var aliases = hw.aliases || {}, clauses = [];  // [word, weight kind, concept]
     var tokens = text.split(separator).filter(Boolean), words = [];
     tokens.forEach(function (token) {
       if (HAN.test(token)) {
@@ -155,53 +174,125 @@
     });
     var content = words.filter(function (w) { return !stopWord(w) && !(w.length === 1 && /[a-z]/.test(w)); });
     if (!content.length) content = words;
-    // weight of each kind of word in lunr's score: what the reader typed first
-    var TYPED = WEIGHTS.typed, ALIAS = WEIGHTS.alias, PART = WEIGHTS.part;
     content.forEach(function (word) {
+      var concept = { word: word, terms: {}, parts: {} };
+      concepts.push(concept);
+      function add(w, kind) { clauses.push([w, kind, concept]); }
+      function expand(key) { (aliases[key] || []).forEach(function (w) { add(w, "alias"); }); }
       expand(word);
       if (known[word] || firstWithPrefix(word)) {
-        typed.push(word);
-        if (HAN.test(word) && word.length > 2) subWords(word).forEach(function (w) { parts.push(w); });
+        add(word, "typed");
+        otherForms(word).forEach(function (w) { add(w, "form"); });
+        if (HAN.test(word) && word.length > 2) subWords(word).forEach(function (w) { add(w, "part"); });
         return;
       }
       if (aliases[word]) return;
+      var forms = otherForms(word);
+      if (forms.length) { forms.forEach(function (w) { add(w, "form"); }); return; }
       var split = LATIN_DIGIT.exec(word);
       if (split && split[0] === word) {  // c190 -> c 190 (the pages write C.190)
         [split[1], split[2], split[3], split[4]].forEach(function (p) {
-          if (p && p.length > 1 && (known[p] || firstWithPrefix(p))) typed.push(p);
+          if (p && p.length > 1 && (known[p] || firstWithPrefix(p))) add(p, "typed");
         });
         return;
       }
       if (HAN.test(word)) {
         var inside = containing(word);
-        if (inside.length) { extra.push.apply(extra, inside); return; }
+        if (inside.length) { inside.forEach(function (w) { add(w, "alias"); }); return; }
       }
       var fixed = corrections(word);
-      if (fixed.length) { typed.push(fixed[0]); expand(fixed[0]); extra.push.apply(extra, fixed.slice(1)); return; }
+      if (fixed.length) {
+        add(fixed[0], "typed"); expand(fixed[0]);
+        fixed.slice(1).forEach(function (w) { add(w, "alias"); });
+        return;
+      }
       if (HAN.test(word) && word.length > 1)  // an unknown Chinese word: its known parts
-        subWords(word).forEach(function (w) { parts.push(w); });
+        subWords(word).forEach(function (w) { add(w, "part"); });
     });
-    var seen = {}, out = [], common = documents * COMMON;
-    added = {};
-    function emit(w, weight, isAdded) {
-      if (!w || seen[w]) return;
-      seen[w] = 1; if (isAdded) added[w] = 1;
-      out.push(w + "*^" + weight);
-    }
-    typed.forEach(function (w) { emit(w, TYPED, false); });
-    extra.forEach(function (phrase) {
-      var words = phrase.split(separator).filter(Boolean);
-      words.forEach(function (w) {
-        // of a name of several words, only the words that tell it apart ("care" of "child care" matches every page)
-        if (words.length > 1 && (freq[w] || 0) > common) return;
-        if (!stopWord(w) && (known[w] || firstWithPrefix(w))) emit(w, ALIAS, true);
+    // names of several words, anywhere in the query, stand for each of the words they span
+    Object.keys(aliases).forEach(function (key) {
+      if (key.indexOf(" ") < 0 || (" " + text.replace(separator, " ") + " ").indexOf(" " + key + " ") < 0) return;
+      var spanned = key.split(" ");
+      concepts.forEach(function (concept) {
+        if (spanned.indexOf(concept.word) >= 0)
+          aliases[key].forEach(function (w) { clauses.push([w, "alias", concept]); });
       });
     });
-    parts.forEach(function (w) { if (!stopWord(w)) emit(w, PART, true); });
-    return out.length ? out.join(" ") : query;
+    var out = {}, common = documents * COMMON, order = [];
+    clauses.forEach(function (clause) {
+      var kind = clause[1], concept = clause[2];
+      var names = kind === "alias" ? clause[0].split(separator).filter(Boolean) : [clause[0]];
+      names.forEach(function (w) {
+        // of a name of several words, only the words that tell it apart ("care" of "child care" matches every page)
+        if (names.length > 1 && (freq[w] || 0) > common) return;
+        if (kind !== "typed" && kind !== "form" && (stopWord(w) || !(known[w] || firstWithPrefix(w)))) return;
+        (kind === "part" ? concept.parts : concept.terms)[w] = true;
+        if (!(w in out)) { order.push(w); out[w] = kind; }
+        else if (WEIGHTS[kind] > WEIGHTS[out[w]]) out[w] = kind;
+      });
+    });
+    order.forEach(function (w) { if (out[w] !== "typed" && out[w] !== "form") added[w] = 1; });
+    return order.length ? order.map(function (w) {
+      return w + (out[w] === "form" ? "^" : "*^") + WEIGHTS[out[w]];
+    }).join(" ") : query;
   }
 
   /* ------------------------------------------------------------ the result */
+
+  /* How much of the query a result holds, 0..1: each word the reader typed counts once, found
+     as itself or as a word that stands for it; found only through its parts, half as much. */
+  function coverage(terms) {
+    if (!concepts.length) return 0;
+    var found = 0;
+    concepts.forEach(function (concept) {
+      var whole = Object.keys(concept.terms).some(function (t) { return terms[t]; });
+      if (whole) { found += 1; return; }
+      var parts = Object.keys(concept.parts);
+      if (parts.length) found += 0.5 * parts.filter(function (t) { return terms[t]; }).length / parts.length;
+    });
+    return found / concepts.length;
+  }
+
+  /* Material scores a result lunr's score x (1 + b^2), b = 1 for a page + the share of query
+     clauses it matched; with the clauses this prelude adds, a glossary entry that lists every
+     alias beat the section about the term. The same formula with the share of the reader's words
+     (coverage), then the pages ordered by their best result, and each page's best section put
+     first so that it shows under the page (Material shows the sections that score as high as
+     the group's first entry). */
+  function rerank(result) {
+    var groups = {}, order = [];
+    (result.items || []).forEach(function (group) {
+      group.forEach(function (item) {
+        var keys = Object.keys(item.terms || {});
+        var page = item.location.indexOf("#") < 0;
+        if (item.score > 0 && keys.length && concepts.length) {
+          var material = +page + keys.filter(function (k) { return item.terms[k]; }).length / keys.length;
+          var ours = +page + coverage(item.terms);
+          item.score = item.score / (1 + material * material) * (1 + ours * ours);
+        }
+        var ref = page ? item.location : item.location.slice(0, item.location.indexOf("#"));
+        if (!groups[ref]) { groups[ref] = []; order.push(ref); }
+        groups[ref].push(item);
+      });
+    });
+    // a page is as relevant as its three best results together: the page about a subject has
+    // several sections on it, a page that mentions it once has one
+    var scores = {};
+    order.forEach(function (ref) {
+      scores[ref] = groups[ref].map(function (i) { return i.score; })
+        .sort(function (a, b) { return b - a; }).slice(0, PAGE_RESULTS)
+        .reduce(function (a, b) { return a + b; }, 0);
+    });
+    result.items = order.sort(function (a, b) { return scores[b] - scores[a]; }).map(function (ref) {
+      var items = groups[ref].sort(function (a, b) { return b.score - a.score; });
+      var sections = items.filter(function (i) { return i.location.indexOf("#") >= 0 && i.score > 0; });
+      var rest = items.filter(function (i) { return sections.indexOf(i) < 0; });
+      // Material shows the sections that score as high as the first; the second best shows too
+      // when it scores at least half as high (a near tie: the reader sees both, not one of two)
+      if (sections.length > 1 && sections[1].score >= SECOND_SECTION * sections[0].score) sections[1].score = sections[0].score;
+      return sections.concat(rest);
+    });
+  }
 
   function label(result) {
     var labels = (hw && hw.labels) || {};
@@ -230,7 +321,7 @@
   });
   var post = self.postMessage;
   self.postMessage = function (message) {
-    if (message && message.type === 3 && message.data) label(message.data);  // RESULT
+    if (message && message.type === 3 && message.data) { rerank(message.data); label(message.data); }  // RESULT
     return post.apply(self, arguments);
   };
 })();
