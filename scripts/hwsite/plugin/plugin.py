@@ -38,7 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hwsite import glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, search_index, site_model, site_outputs, sources
+from hwsite import build_cache, glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, search_index, site_model, site_outputs, sources
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
@@ -93,6 +93,9 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.command = "build"  # kept for the whole `mkdocs serve` session
+        # Kept for the whole `mkdocs serve` session too, each keyed by what it is made from
+        self.templates = build_cache.TemplateBytecodeCache()
+        self.search_entries = build_cache.SearchEntryCache()
         self._reset_build()
 
     def _reset_build(self) -> None:
@@ -203,11 +206,16 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
 
         search = config.plugins.get("material/search") or config.plugins.get("search")
         target = search.config.jieba_dict_user if search else None
+        text = ""
         if target:
             path = os.path.join(self.config_dir, target)
             text = glossary.jieba_user_dict(self._glossary())
             if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
                 write_atomically(path, text)
+        if self._outer_pass(config) and search is not None:
+            main = search.config.jieba_dict  # jieba's main dictionary, if not its own
+            main_version = os.stat(main).st_mtime_ns if main and os.path.isfile(main) else None
+            self.search_entries.new_build(f"{main}\n{main_version}\n{text}")
 
         if self.search_worker is None and search is not None:
             self.search_worker = self._search_worker(config)
@@ -270,6 +278,12 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         i18n_logger = logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure")
         if not any(isinstance(f, _DropObsoleteWarning) for f in i18n_logger.filters):
             i18n_logger.addFilter(_DropObsoleteWarning())
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # the search plugin made this pass's index in its on_config
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and getattr(search, "search_index", None) is not None:
+            self.search_entries.wrap(search.search_index)
 
     # ------------------------------------------------------------------ files and navigation
 
@@ -579,6 +593,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
     @event_priority(-50)  # after the i18n plugin's on_env; outputs go through MkDocs' own file copying
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.env = env
+        env.bytecode_cache = self.templates  # every pass and serve rebuild makes a new environment
         language = self.language
         env.globals["hw"] = language.strings
         env.globals["hw_language"] = language
