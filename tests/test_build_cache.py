@@ -36,6 +36,13 @@ GLOSSARY_ENTRY = """\
     def_en: One of the five moments when a health worker cleans their hands.
     def_zh: 医务人员应当进行手卫生的五个时刻之一。
 """
+OTHER_GLOSSARY_ENTRY = """\
+  - en: shift
+    zh: 班次
+    pinyin: ban ci
+    def_en: A period of work.
+    def_zh: 一段工作时间。
+"""
 
 
 class Serve:
@@ -48,10 +55,27 @@ class Serve:
         self.plugins = config.plugins
         self.rebuild()
 
-    def rebuild(self) -> None:
-        config = load_config(str(self.config_path), site_dir=str(self.site))
+    def rebuild(self, site: Path | None = None) -> None:
+        config = load_config(str(self.config_path), site_dir=str(site or self.site))
         self.plugin = config.plugins["hwsite"]
         build(config, serve_url="http://127.0.0.1:8000/")
+
+    def assert_same_as_without_caches(self, tmp_path: Path) -> None:
+        """Every file the rebuild served is what a rebuild with empty caches serves."""
+        kept = (self.plugin.templates, self.plugin.search_entries, self.plugin.renders)
+        self.plugin.templates = build_cache.TemplateBytecodeCache()
+        self.plugin.search_entries = build_cache.SearchEntryCache()
+        self.plugin.renders = build_cache.PageRenderCache()
+        fresh = tmp_path / "fresh"
+        shutil.rmtree(fresh, ignore_errors=True)
+        try:
+            self.rebuild(fresh)
+        finally:
+            self.plugin.templates, self.plugin.search_entries, self.plugin.renders = kept
+        served = {p.relative_to(self.site).as_posix(): p.read_bytes() for p in self.site.rglob("*") if p.is_file()}
+        expected = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+        assert sorted(served) == sorted(expected)
+        assert [name for name in served if served[name] != expected[name]] == []
 
     def page(self, path: str) -> LexborHTMLParser:
         return LexborHTMLParser((self.site / path).read_text(encoding="utf-8"))
@@ -76,6 +100,34 @@ def served(tmp_path, monkeypatch):
     serve = Serve(config_path, tmp_path / "served")
     yield serve, config_path.parent, glossary
     serve.close()
+
+
+EDITS = {
+    "page body": ("docs_zh/a.md", lambda text: text + "\n新增的句子：佩戴口罩。\n"),
+    "front matter title": ("docs/a.md", lambda text: "---\ntitle: Renamed page\n---\n" + text),
+    "heading id": ("docs/a.md", lambda text: text.replace("{#hands}", "{#clean-hands}")),
+    "link target": ("docs/index.md", lambda text: text.replace("(a.md)", "(a.md#hands)")),
+    "nav": ("mkdocs.yml", lambda text: text.replace("  - a.md\n", "  - Page A in the nav: a.md\n")),
+    "glossary term": ("glossary", lambda text: text + OTHER_GLOSSARY_ENTRY),
+    # the same number of terms, one definition changed
+    "glossary definition": ("glossary", lambda text: text.replace(
+        "def_en: Cleaning hands with soap and water", "def_en: Washing hands with soap and water")),
+    "new page": ("docs/c.md", lambda text: "# Page C\n\nSee [page A](a.md#hands).\n"),
+}
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_a_serve_rebuild_after_an_edit_serves_what_a_rebuild_without_caches_serves(served, tmp_path, kind):
+    serve, project, glossary = served
+    rel, edit = EDITS[kind]
+    path = glossary if rel == "glossary" else project / rel
+    path.write_text(edit(path.read_text(encoding="utf-8") if path.exists() else ""), encoding="utf-8")
+
+    serve.rebuild()
+
+    # every file's address is part of a render's key: a new page renders every page again
+    assert serve.plugin.renders.hits > 0 or kind in ("glossary term", "glossary definition", "nav", "new page")
+    serve.assert_same_as_without_caches(tmp_path)
 
 
 def abbr_texts(page: LexborHTMLParser) -> set[str]:

@@ -1,5 +1,6 @@
 """What the build keeps between its language passes and between `mkdocs serve` rebuilds:
-compiled theme templates and each page's search index entries. Each is keyed by what
+compiled theme templates, and under `mkdocs serve` each page's rendered body and search
+index entries. Each is keyed by what
 it is made from (a template's source, a page's rendered body and what else the index
 reads), so an edited file is never served from the cache; the plugin holds them on its
 instance, which MkDocs keeps for the whole `mkdocs serve` session.
@@ -10,6 +11,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import jinja2
@@ -102,3 +105,96 @@ class SearchEntryCache:
 
         index.add_entry_from_context = add_entry_from_context
         index._hw_cached = True
+
+
+class _Records(logging.Handler):
+    """The log records of one page render (MkDocs' link warnings), to repeat them when
+    the render is taken from the cache."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class _Rendered:
+    content: str
+    toc: Any
+    title: str | None
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # by the linked file's src_uri
+    records: list[logging.LogRecord]
+
+
+class PageRenderCache:
+    """Each page's rendered body for `mkdocs serve`, by everything Page.render() reads:
+    the page's final Markdown, its address, every file's address (links are resolved
+    against them), and a context string from the caller with the rest (Markdown
+    extensions and their settings, what the site's own extensions are told about the
+    page, the versions of the data files they read). A save re-renders the saved page;
+    the others come from the cache, with the warnings their render logged repeated.
+
+    Entries not used during one whole build are dropped at the next (new_build)."""
+
+    def __init__(self) -> None:
+        self._previous: dict[str, _Rendered] = {}
+        self._current: dict[str, _Rendered] = {}
+        self._files_keys: dict[int, tuple[Any, str]] = {}
+        self.hits = 0  # for tests and measurements
+
+    def new_build(self) -> None:
+        self._previous, self._current = self._current, {}
+        self._files_keys = {}
+        self.hits = 0
+
+    def _files_key(self, files: Any) -> str:
+        """Every file's source and address; once per Files object (one per pass; files are
+        only added after the pages are rendered)."""
+        known = self._files_keys.get(id(files))
+        if known is None or known[0] is not files:
+            text = "\n".join(f"{f.src_uri}\t{f.url}\t{f.dest_uri}\t{f.inclusion}" for f in files)
+            known = (files, hashlib.sha256(text.encode("utf-8")).hexdigest())
+            self._files_keys[id(files)] = known
+        return known[1]
+
+    def install(self, page: Any, context: str, on_hit: Callable[[], None] = lambda: None) -> None:
+        """Make page.render(config, files), which MkDocs calls right after the
+        on_page_markdown event, take the page's body from the cache when nothing it is
+        made from changed. on_hit: called instead of a render (to forget what the
+        caller told its extensions about the page)."""
+        def render(config, files) -> None:
+            key = hashlib.sha256(json.dumps(
+                [context, page.file.src_uri, page.file.url, page.file.dest_uri, page.markdown, self._files_key(files)],
+                ensure_ascii=False).encode("utf-8")).hexdigest()
+            done = self._current.get(key) or self._previous.get(key)
+            if done is not None:
+                self.hits += 1
+                self._current[key] = done
+                on_hit()
+                page.content, page.toc = done.content, copy.deepcopy(done.toc)
+                page._title_from_render = done.title
+                page.present_anchor_ids = None if done.anchors is None else set(done.anchors)
+                if done.links_to_anchors is not None:
+                    page.links_to_anchors = {files.get_file_from_path(uri): dict(links)
+                                             for uri, links in done.links_to_anchors.items()}
+                for record in done.records:
+                    logging.getLogger(record.name).handle(record)
+                return
+            records = _Records()
+            logger = logging.getLogger("mkdocs")
+            logger.addHandler(records)
+            try:
+                type(page).render(page, config, files)
+            finally:
+                logger.removeHandler(records)
+            links = getattr(page, "links_to_anchors", None)
+            self._current[key] = _Rendered(
+                page.content, copy.deepcopy(page.toc), page._title_from_render,
+                None if page.present_anchor_ids is None else set(page.present_anchor_ids),
+                None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+                records.records)
+
+        page.render = render

@@ -19,12 +19,14 @@ language after its last pass merged them (on_post_build at -200, outer pass only
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
 import os
 import re
 from copy import deepcopy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -95,7 +97,8 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self.command = "build"  # kept for the whole `mkdocs serve` session
         # Kept for the whole `mkdocs serve` session too, each keyed by what it is made from
         self.templates = build_cache.TemplateBytecodeCache()
-        self.search_entries = build_cache.SearchEntryCache()
+        self.search_entries = build_cache.SearchEntryCache()  # mkdocs serve only
+        self.renders = build_cache.PageRenderCache()  # mkdocs serve only
         self._reset_build()
 
     def _reset_build(self) -> None:
@@ -109,6 +112,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self.body = page_body.PageBodyExtension()
         self.search_labels: dict[str, str] = {}  # page URL (with language folder) -> label of its sections
         self.search_worker: tuple[str, str, str] | None = None  # Material's worker name, ours, our script
+        self._render_inputs = ""  # mkdocs serve: the files every page's render depends on, by content
         self._reset_pass()
 
     def _reset_pass(self) -> None:
@@ -193,6 +197,10 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                 raise PluginError(f"hwsite: {error}") from None
             self.citations = sources.CitationExtension(registry=self.registry)
             self._limit_preview(config)
+            if self.command == "serve":
+                self.renders.new_build()
+                self._render_inputs = self._versions_of(
+                    config.config_file_path, self._path(self.config.glossary), self._path(self.config.sources))
         # one instance each for every page of every pass; told about each page before it renders
         for extension in (self.citations, self.body):
             if not any(ext is extension for ext in config.markdown_extensions):
@@ -212,7 +220,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             text = glossary.jieba_user_dict(self._glossary())
             if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
                 write_atomically(path, text)
-        if self._outer_pass(config) and search is not None:
+        if self._outer_pass(config) and search is not None and self.command == "serve":
             main = search.config.jieba_dict  # jieba's main dictionary, if not its own
             main_version = os.stat(main).st_mtime_ns if main and os.path.isfile(main) else None
             self.search_entries.new_build(f"{main}\n{main_version}\n{text}")
@@ -280,10 +288,23 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             i18n_logger.addFilter(_DropObsoleteWarning())
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.command != "serve":  # one build indexes each page once: nothing to reuse
+            return
         # the search plugin made this pass's index in its on_config
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None and getattr(search, "search_index", None) is not None:
             self.search_entries.wrap(search.search_index)
+
+    @staticmethod
+    def _versions_of(*paths: str) -> str:
+        digest = hashlib.sha256()
+        for path in paths:
+            try:
+                digest.update(Path(path).read_bytes())
+            except OSError:
+                digest.update(b"missing")
+            digest.update(b"\0")
+        return digest.hexdigest()
 
     # ------------------------------------------------------------------ files and navigation
 
@@ -428,22 +449,39 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             markdown = markdown.replace(wc.MARKER, self._workplace_checklist(page, files, language), 1)
         if SHORT_LINKS_MARKER in markdown:
             markdown = markdown.replace(SHORT_LINKS_MARKER, self._short_links_list(page, config, files, language), 1)
-        self._shape_body(page, info)
+        body = self._shape_body(page, info)
+        if self.command == "serve":
+            self._render_from_cache(page, config, body)
         return markdown
 
-    def _shape_body(self, page: Page, info: PageInfo) -> None:
+    def _render_from_cache(self, page: Page, config: MkDocsConfig, body: page_body.PageBody) -> None:
+        """mkdocs serve: the page's render taken from the previous rebuild when nothing it
+        is made from changed: besides its Markdown and every file's address (the cache
+        checks those), mkdocs.yml, the glossary and the registry by content, the link
+        validation levels of this pass, and what the site's extensions were told."""
+        links = config.validation.links
+        context = json.dumps([
+            self._render_inputs, [links.not_found, links.anchors, links.absolute_links, links.unrecognized_links],
+            repr(replace(body, glossary_terms=())), len(body.glossary_terms),
+            self.citations.language, self.citations.front_matter_keys, self.citations.registry_url,
+        ], ensure_ascii=False, default=repr)
+        self.renders.install(page, context, on_hit=self.body.take_page)
+
+    def _shape_body(self, page: Page, info: PageInfo) -> page_body.PageBody:
         """Tell the page body extension about the page it renders next: glossary
         definitions (not on the glossary itself), heading controls in the page's language,
         and on module pages the checkpoint wrappers and the checklist's print QR block."""
         language, text_language = info.language, info.content_language.locale
         define = not page.file.src_uri.endswith("glossary.md") and text_language in glossary.LANGUAGES
         checklist = (info.share or {}).get("checklist") if info.short_links else None
-        self.body.set_page(page_body.PageBody(
+        body = page_body.PageBody(
             copy_label=language.t("heading.copy"), link_label=language.t("heading.permalink"),
             glossary_terms=tuple(self._glossary()) if define else (), glossary_language=text_language,
             checkpoints=bool(info.short_links),
             checklist_html=self._print_qr(page, checklist["qr"], checklist["url"], language.t("tt.print.checklist"),
-                                          language.t("tt.qr.alt")) if checklist else None))
+                                          language.t("tt.qr.alt")) if checklist else None)
+        self.body.set_page(body)
+        return body
 
     @staticmethod
     def _print_qr(page: Page, qr: str, url: str, label: str, alt: str) -> str:
