@@ -60,8 +60,9 @@ sections (--only, comma-separated; default all, in this order):
   build    mkdocs build of the real site and of generated sites (bench/gen_site.py)
            with this project's config and with plain Material + static-i18n: wall
            time, peak memory (GNU time -v), project/plain ratio, cost per page
-  serve    mkdocs serve of a copy of the real site: time from editing a docs_zh page
-           to the served HTML containing the edit
+  serve    mkdocs serve of a copy of the real site, both languages and LANG=zh (as
+           make serve runs them), edits alternating: time from editing a docs_zh
+           page to the served HTML containing the edit
   links    scripts/check_links.py against lychee, linkchecker and linkinator on
            generated sites with planted defects and valid traps: time, memory,
            precision and recall; lower bounds (read every page; parse with selectolax)

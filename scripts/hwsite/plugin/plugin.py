@@ -15,6 +15,11 @@ into languages (on_files at 50), their sources are pointed back at their own fol
 after it re-creates every File (on_nav at -150), page HTML is fixed after it wrote
 its alternates (on_post_page at -50), and the whole-site outputs are split per
 language after its last pass merged them (on_post_build at -200, outer pass only).
+
+What does not change between passes and `mkdocs serve` rebuilds is kept on the instance
+(MkDocs keeps it for the whole serve session), keyed by what it is made from
+(hwsite.build_cache): compiled templates; under serve, each page's rendered body and
+search entries, so a save re-renders the saved page and what depends on it.
 """
 
 from __future__ import annotations
@@ -79,6 +84,12 @@ class _SourcePathsInMessages(logging.Filter):
         if changed != message:
             record.msg, record.args = changed, ()
         return True
+
+
+def _headings_of(markdown: str, source: str):
+    """A page's headings, parsed only when asked for (short links read them on module
+    pages only)."""
+    yield from md.headings(md.parse_source(markdown, source))
 
 
 class _DropObsoleteWarning(logging.Filter):
@@ -440,7 +451,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
 
         try:
             info.short_links = tl.short_links_for_page(
-                page.meta, md.headings(md.parse_source(markdown, source)), page.file.url, language.prefix, source)
+                page.meta, _headings_of(markdown, source), page.file.url, language.prefix, source)
         except (tl.ShortLinkError, md.SourceError) as error:
             raise PluginError(str(error)) from None
         workplace_checklist = wc.MARKER in markdown
@@ -795,13 +806,14 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         search = config.plugins.get("material/search") or config.plugins.get("search")
         search_langs = list(search.config.lang or ["en"]) if search is not None else ["en"]
         folders = [lang.folder for lang in self.languages]
-        shell = offline.shell_urls(site, folders, search_langs)
+        built = offline.site_files(site)  # once for both: nothing is written in between
+        shell = offline.shell_urls(site, folders, search_langs, built)
         expected = [f"{lang.prefix}{offline.OFFLINE_DIR}/" for lang in self.languages]
         missing = [u for u in expected if u not in shell]
         if missing:
             log.warning("offline pages were not built: %s", ", ".join(missing))
         try:
-            text = offline.render_service_worker(self._service_worker_source(config), offline.build_id(site), shell)
+            text = offline.render_service_worker(self._service_worker_source(config), offline.build_id(site, built), shell)
         except ValueError as error:
             raise PluginError(f"hwsite: {error}") from None
         write_atomically(site / offline.SW_NAME, text)
