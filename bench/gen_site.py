@@ -451,7 +451,7 @@ def project_config(text: str, root: Path = ROOT, keep_nav: bool = False) -> str:
     text, n = re.subn(r"(?m)^  - hwsite:\n", (
         f"  - hwsite:\n      strings_dirs: [{root}/overrides/strings]\n"
         f"      glossary: {root}/scripts/data/glossary.yml\n      parity_config: {root}/scripts/data/parity.yml\n"
-        f"      sources: {root}/scripts/data/sources.yml\n"), text)
+        f"      sources: {root}/scripts/data/sources.yml\n      quizzes: {root}/scripts/data/quizzes\n"), text)
     if n != 1:
         raise BadInput("mkdocs.yml: the hwsite plugin entry '  - hwsite:' not found")
     return text if keep_nav else _drop_top_level_block(text, "nav")

@@ -30,15 +30,16 @@ ICONS = (
 )
 
 
-def _site_files(site_dir: Path) -> list[str]:
+def site_files(site_dir: Path) -> list[str]:
+    """Every file of a built site, relative, sorted (build_id and shell_urls take it)."""
     return sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
 
 
-def build_id(site_dir: Path) -> str:
+def build_id(site_dir: Path, files: list[str] | None = None) -> str:
     """A short hash of everything the build wrote that readers can fetch, except sw.js
     itself and the sitemaps' dates: equal outputs give equal ids, any change a new one."""
     digest = hashlib.sha256()
-    for rel in _site_files(site_dir):
+    for rel in site_files(site_dir) if files is None else files:
         if rel == SW_NAME or _NOT_HASHED.search(rel):
             continue
         digest.update(rel.encode("utf-8") + b"\0")
@@ -46,7 +47,8 @@ def build_id(site_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def shell_urls(site_dir: Path, languages: list[str], search_langs: list[str]) -> list[str]:
+def shell_urls(site_dir: Path, languages: list[str], search_langs: list[str],
+               files: list[str] | None = None) -> list[str]:
     """Site-relative URLs the service worker caches on install, so that every saved
     page renders offline: home and offline pages, manifests and sitemaps of each
     language folder ("" = root), the theme's CSS and JS, the search worker with the
@@ -55,7 +57,7 @@ def shell_urls(site_dir: Path, languages: list[str], search_langs: list[str]) ->
     for lang in languages:
         prefix = f"{lang}/" if lang else ""
         urls += [prefix, f"{prefix}{OFFLINE_DIR}/", f"{prefix}{MANIFEST_NAME}", f"{prefix}sitemap.xml"]
-    files = set(_site_files(site_dir))
+    files = set(site_files(site_dir) if files is None else files)
     for rel in sorted(files):
         folder, _, name = rel.rpartition("/")
         if folder == "assets/stylesheets" and name.endswith(".css"):

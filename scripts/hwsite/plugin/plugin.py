@@ -15,16 +15,23 @@ into languages (on_files at 50), their sources are pointed back at their own fol
 after it re-creates every File (on_nav at -150), page HTML is fixed after it wrote
 its alternates (on_post_page at -50), and the whole-site outputs are split per
 language after its last pass merged them (on_post_build at -200, outer pass only).
+
+What does not change between passes and `mkdocs serve` rebuilds is kept on the instance
+(MkDocs keeps it for the whole serve session), keyed by what it is made from
+(hwsite.build_cache): compiled templates; under serve, each page's rendered body and
+search entries, so a save re-renders the saved page and what depends on it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
 import os
 import re
 from copy import deepcopy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +45,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hwsite import glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, search_index, site_model, site_outputs, sources
+from hwsite import build_cache, glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, search_index, site_model, site_outputs, sources
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
@@ -79,6 +86,12 @@ class _SourcePathsInMessages(logging.Filter):
         return True
 
 
+def _headings_of(markdown: str, source: str):
+    """A page's headings, parsed only when asked for (short links read them on module
+    pages only)."""
+    yield from md.headings(md.parse_source(markdown, source))
+
+
 class _DropObsoleteWarning(logging.Filter):
     """static-i18n warns that its switcher breaks with navigation.instant; the
     per-language sitemaps written after the build fix exactly that."""
@@ -93,6 +106,10 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.command = "build"  # kept for the whole `mkdocs serve` session
+        # Kept for the whole `mkdocs serve` session too, each keyed by what it is made from
+        self.templates = build_cache.TemplateBytecodeCache()
+        self.search_entries = build_cache.SearchEntryCache()  # mkdocs serve only
+        self.renders = build_cache.PageRenderCache()  # mkdocs serve only
         self._reset_build()
 
     def _reset_build(self) -> None:
@@ -107,6 +124,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self.body = page_body.PageBodyExtension()
         self.search_labels: dict[str, str] = {}  # page URL (with language folder) -> label of its sections
         self.search_worker: tuple[str, str, str] | None = None  # Material's worker name, ours, our script
+        self._render_inputs = ""  # mkdocs serve: the files every page's render depends on, by content
         self._reset_pass()
 
     def _reset_pass(self) -> None:
@@ -197,6 +215,10 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                                   f"{', '.join(self.config.strings_dirs)})") from None
             self.citations = sources.CitationExtension(registry=self.registry, strings=self.source_strings)
             self._limit_preview(config)
+            if self.command == "serve":
+                self.renders.new_build()
+                self._render_inputs = self._versions_of(
+                    config.config_file_path, self._path(self.config.glossary), self._path(self.config.sources))
         # one instance each for every page of every pass; told about each page before it renders
         for extension in (self.citations, self.body):
             if not any(ext is extension for ext in config.markdown_extensions):
@@ -210,11 +232,16 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
 
         search = config.plugins.get("material/search") or config.plugins.get("search")
         target = search.config.jieba_dict_user if search else None
+        text = ""
         if target:
             path = os.path.join(self.config_dir, target)
             text = glossary.jieba_user_dict(self._glossary())
             if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
                 write_atomically(path, text)
+        if self._outer_pass(config) and search is not None and self.command == "serve":
+            main = search.config.jieba_dict  # jieba's main dictionary, if not its own
+            main_version = os.stat(main).st_mtime_ns if main and os.path.isfile(main) else None
+            self.search_entries.new_build(f"{main}\n{main_version}\n{text}")
 
         if self.search_worker is None and search is not None:
             self.search_worker = self._search_worker(config)
@@ -284,6 +311,25 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         i18n_logger = logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure")
         if not any(isinstance(f, _DropObsoleteWarning) for f in i18n_logger.filters):
             i18n_logger.addFilter(_DropObsoleteWarning())
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.command != "serve":  # one build indexes each page once: nothing to reuse
+            return
+        # the search plugin made this pass's index in its on_config
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and getattr(search, "search_index", None) is not None:
+            self.search_entries.wrap(search.search_index)
+
+    @staticmethod
+    def _versions_of(*paths: str) -> str:
+        digest = hashlib.sha256()
+        for path in paths:
+            try:
+                digest.update(Path(path).read_bytes())
+            except OSError:
+                digest.update(b"missing")
+            digest.update(b"\0")
+        return digest.hexdigest()
 
     # ------------------------------------------------------------------ files and navigation
 
@@ -419,7 +465,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
 
         try:
             info.short_links = tl.short_links_for_page(
-                page.meta, md.headings(md.parse_source(markdown, source)), page.file.url, language.prefix, source)
+                page.meta, _headings_of(markdown, source), page.file.url, language.prefix, source)
         except (tl.ShortLinkError, md.SourceError) as error:
             raise PluginError(str(error)) from None
         workplace_checklist = wc.MARKER in markdown
@@ -428,22 +474,39 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             markdown = markdown.replace(wc.MARKER, self._workplace_checklist(page, files, language), 1)
         if SHORT_LINKS_MARKER in markdown:
             markdown = markdown.replace(SHORT_LINKS_MARKER, self._short_links_list(page, config, files, language), 1)
-        self._shape_body(page, info)
+        body = self._shape_body(page, info)
+        if self.command == "serve":
+            self._render_from_cache(page, config, body)
         return markdown
 
-    def _shape_body(self, page: Page, info: PageInfo) -> None:
+    def _render_from_cache(self, page: Page, config: MkDocsConfig, body: page_body.PageBody) -> None:
+        """mkdocs serve: the page's render taken from the previous rebuild when nothing it
+        is made from changed: besides its Markdown and every file's address (the cache
+        checks those), mkdocs.yml, the glossary and the registry by content, the link
+        validation levels of this pass, and what the site's extensions were told."""
+        links = config.validation.links
+        context = json.dumps([
+            self._render_inputs, [links.not_found, links.anchors, links.absolute_links, links.unrecognized_links],
+            repr(replace(body, glossary_terms=())), len(body.glossary_terms),
+            self.citations.language, self.citations.front_matter_keys, self.citations.registry_url,
+        ], ensure_ascii=False, default=repr)
+        self.renders.install(page, context, on_hit=self.body.take_page)
+
+    def _shape_body(self, page: Page, info: PageInfo) -> page_body.PageBody:
         """Tell the page body extension about the page it renders next: glossary
         definitions (not on the glossary itself), heading controls in the page's language,
         and on module pages the checkpoint wrappers and the checklist's print QR block."""
         language, text_language = info.language, info.content_language.locale
         define = not page.file.src_uri.endswith("glossary.md") and text_language in glossary.LANGUAGES
         checklist = (info.share or {}).get("checklist") if info.short_links else None
-        self.body.set_page(page_body.PageBody(
+        body = page_body.PageBody(
             copy_label=language.t("heading.copy"), link_label=language.t("heading.permalink"),
             glossary_terms=tuple(self._glossary()) if define else (), glossary_language=text_language,
             checkpoints=bool(info.short_links),
             checklist_html=self._print_qr(page, checklist["qr"], checklist["url"], language.t("tt.print.checklist"),
-                                          language.t("tt.qr.alt")) if checklist else None))
+                                          language.t("tt.qr.alt")) if checklist else None)
+        self.body.set_page(body)
+        return body
 
     @staticmethod
     def _print_qr(page: Page, qr: str, url: str, label: str, alt: str) -> str:
@@ -588,6 +651,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
     @event_priority(-50)  # after the i18n plugin's on_env; outputs go through MkDocs' own file copying
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.env = env
+        env.bytecode_cache = self.templates  # every pass and serve rebuild makes a new environment
         language = self.language
         env.globals["hw"] = language.strings
         env.globals["hw_language"] = language
@@ -756,13 +820,14 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         search = config.plugins.get("material/search") or config.plugins.get("search")
         search_langs = list(search.config.lang or ["en"]) if search is not None else ["en"]
         folders = [lang.folder for lang in self.languages]
-        shell = offline.shell_urls(site, folders, search_langs)
+        built = offline.site_files(site)  # once for both: nothing is written in between
+        shell = offline.shell_urls(site, folders, search_langs, built)
         expected = [f"{lang.prefix}{offline.OFFLINE_DIR}/" for lang in self.languages]
         missing = [u for u in expected if u not in shell]
         if missing:
             log.warning("offline pages were not built: %s", ", ".join(missing))
         try:
-            text = offline.render_service_worker(self._service_worker_source(config), offline.build_id(site), shell)
+            text = offline.render_service_worker(self._service_worker_source(config), offline.build_id(site, built), shell)
         except ValueError as error:
             raise PluginError(f"hwsite: {error}") from None
         write_atomically(site / offline.SW_NAME, text)
