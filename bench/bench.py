@@ -68,8 +68,10 @@ sections (--only, comma-separated; default all, in this order):
   lint     scripts/check_parity.py and scripts/lint_content.py on the largest
            generated source trees
   readers  the real site served with gzip: bytes and requests on first and second
-           view, third-party requests, Lighthouse mobile (median), first paint with
-           every non-local host hanging, axe-core violations
+           view (first view "at load": requests started by loadEventEnd), third-party
+           requests, Lighthouse mobile (median; also on the same pages built with plain
+           Material + static-i18n, in the same rounds), first paint with every non-local
+           host hanging, axe-core violations
 Every comparison alternates the contenders within one run (round robin, the order
 rotated each round) and reports the median of the rounds and the ratio.
 
