@@ -69,8 +69,10 @@ sections (--only, comma-separated; default all, in this order):
   lint     scripts/check_parity.py and scripts/lint_content.py on the largest
            generated source trees
   readers  the real site served with gzip: bytes and requests on first and second
-           view, third-party requests, Lighthouse mobile (median), first paint with
-           every non-local host hanging, axe-core violations
+           view (first view "at load": requests started by loadEventEnd), third-party
+           requests, Lighthouse mobile (median; also on the same pages built with plain
+           Material + static-i18n, in the same rounds), first paint with every non-local
+           host hanging, axe-core violations
 Every comparison alternates the contenders within one run (round robin, the order
 rotated each round) and reports the median of the rounds and the ratio.
 
@@ -434,6 +436,7 @@ def bench_build(run: Run) -> dict:
     samples = alternate(contenders, run.rounds, run.log)
     out["real"] = _build_row("real site", None, samples)
     run.results["real_site_dir"] = str(real_site)
+    run.results["plain_site_dir"] = str(real / "site-plain")
 
     out["profiles"] = []
     if run.budget.fits(90):
@@ -1242,9 +1245,20 @@ class _Recorder:
         with self.lock:
             self.requests.append((path, status, size, ctype))
 
-    def snapshot(self) -> dict:
+    def snapshot(self, only: list[str] | None = None) -> dict:
+        """What was sent; with only (request paths, repeats allowed): just those requests."""
         with self.lock:
             items = list(self.requests)
+        if only is not None:
+            wanted: dict[str, int] = {}
+            for path in only:
+                wanted[path] = wanted.get(path, 0) + 1
+            kept = []
+            for item in items:
+                if wanted.get(item[0], 0) > 0:
+                    wanted[item[0]] -= 1
+                    kept.append(item)
+            items = kept
         # the page-weight budget leaves images out (icons, figures, QR codes)
         return {"requests": len(items), "bytes": sum(s for _, _, s, _ in items),
                 "bytes_no_images": sum(s for _, _, s, t in items if not t.startswith("image/")),
@@ -1358,9 +1372,22 @@ class StaticServer:
 
 READER_PAGES = [("home", "", "en"), ("module 3", "modules/03-biological-hazards/", "en"),
                 ("module 3 (Chinese)", "zh/modules/03-biological-hazards/", "zh"),
+                ("home (Chinese)", "zh/", "zh"),
                 # the budgets hold for the workplace checklist too (issue 17)
                 ("workplace checklist (Chinese)", "zh/checklist/", "zh")]
+# Lighthouse also on the same pages built with plain Material + static-i18n (issue 19: the
+# project must stay ahead of it in the same run); the checklist page has no plain twin.
+PLAIN_LIGHTHOUSE_PAGES = ("home", "module 3", "module 3 (Chinese)", "home (Chinese)")
+PLAIN_SUFFIX = " · plain Material"
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+STARTED_BY_LOAD_JS = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const path = (u) => { const x = new URL(u, location.href); return x.pathname + x.search; };
+  return [path(nav.name), ...performance.getEntriesByType("resource")
+    .filter((e) => e.startTime <= nav.loadEventEnd).map((e) => path(e.name))];
+}"""
 
 
 def _is_local(url: str) -> bool:
@@ -1368,17 +1395,35 @@ def _is_local(url: str) -> bool:
     return parts.scheme in ("data", "blob", "about", "chrome-extension") or parts.hostname in ("127.0.0.1", "localhost")
 
 
-def bench_readers(run: Run) -> dict:
+def _reader_sites(run: Run) -> tuple[Path, Path | None, str | None]:
+    """The real site and the same pages on plain Material + static-i18n: the ones the build
+    section made, else built here (prepare_real_copy, the build section's own setup)."""
     site = Path(run.results.get("real_site_dir") or "")
-    if not (site / "index.html").exists():
-        site = run.work / "real" / "site-project"
-        run.log("readers: building the real site once")
-        sample = build_once(ROOT / "mkdocs.yml", site, timeout=1800)
-        if sample.rc != 0:
-            raise RuntimeError("build failed: " + _tail(sample.stderr))
+    plain = Path(run.results.get("plain_site_dir") or "")
+    if (site / "index.html").exists() and (plain / "index.html").exists():
+        return site, plain, None
+    real = prepare_real_copy(run)
+    site, plain = real / "site-project", real / "site-plain"
+    run.log("readers: building the real site once, and the plain Material build of the same pages")
+    sample = build_once(ROOT / "mkdocs.yml", site, timeout=1800)
+    if sample.rc != 0:
+        raise RuntimeError("build failed: " + _tail(sample.stderr))
+    run.command("build-real-plain", mkdocs_build_cmd(real / "mkdocs.plain.yml", plain))
+    sample = build_once(real / "mkdocs.plain.yml", plain, timeout=1800)
+    if sample.rc != 0:
+        return site, None, "plain Material build failed: " + _tail(sample.stderr)
+    return site, plain, None
+
+
+def bench_readers(run: Run) -> dict:
+    site, plain, plain_error = _reader_sites(run)
     out: dict = {"site": str(site.relative_to(ROOT)) if site.is_relative_to(ROOT) else str(site), "pages": {}}
+    if plain_error:
+        run.note("readers: " + plain_error)
+        out["plain_error"] = plain_error
     pages = READER_PAGES[:2] if run.quick else READER_PAGES
     server = StaticServer(site)
+    plain_server = StaticServer(plain) if plain else None
     try:
         if not run.tools.get("chromium", {}).get("path"):
             raise RuntimeError(run.tools.get("chromium", {}).get("error", "chromium missing"))
@@ -1387,11 +1432,17 @@ def bench_readers(run: Run) -> dict:
         out["axe"] = _axe(run, server, pages)
         lighthouse = run.tools.get("lighthouse", {}).get("path")
         if lighthouse:
-            out["lighthouse"] = _lighthouse(run, server, pages, lighthouse)
+            targets = [(label, server.url + path) for label, path, _ in pages]
+            if plain_server:
+                targets += [(label + PLAIN_SUFFIX, plain_server.url + path) for label, path, _ in pages
+                            if label in PLAIN_LIGHTHOUSE_PAGES]
+            out["lighthouse"] = _lighthouse(run, targets, lighthouse)
         else:
             out["lighthouse"] = {"error": run.tools.get("lighthouse", {}).get("error", "not installed")}
     finally:
         server.stop()
+        if plain_server:
+            plain_server.stop()
     return out
 
 
@@ -1427,7 +1478,10 @@ def _transfer(run: Run, server: StaticServer, pages) -> dict:
                         page.goto(url, wait_until="load")
                     else:
                         page.goto(url, wait_until="load")
-                    at_load = server.recorder.snapshot()
+                    # "by the load event": the requests the page had started when its load
+                    # event ended (Resource Timing), not whatever reached the server before
+                    # Playwright returned (a request made just after load could be counted)
+                    at_load = server.recorder.snapshot(only=page.evaluate(STARTED_BY_LOAD_JS))
                     try:
                         page.wait_for_load_state("networkidle", timeout=15000)
                     except Exception:  # noqa: BLE001 - a page that never idles is still measured
@@ -1577,16 +1631,17 @@ def lighthouse_summary(results: list[dict]) -> dict:
     }
 
 
-def _lighthouse(run: Run, server: StaticServer, pages, lighthouse: str) -> dict:
+def _lighthouse(run: Run, targets: list[tuple[str, str]], lighthouse: str) -> dict:
+    """Lighthouse on each (label, url), the pages taking turns within each round."""
     scratch = run.work / "lighthouse"
     scratch.mkdir(parents=True, exist_ok=True)
     env = {"CHROME_PATH": CHROMIUM}
 
-    def one(label, path):
+    def one(label, url):
         report = scratch / (re.sub(r"\W+", "-", label) + ".json")
         if report.exists():
             report.unlink()
-        cmd = [lighthouse, server.url + path, "--quiet", "--output=json", f"--output-path={report}",
+        cmd = [lighthouse, url, "--quiet", "--output=json", f"--output-path={report}",
                "--only-categories=performance,accessibility,best-practices,seo",
                "--chrome-flags=" + " ".join(CHROME_FLAGS), "--max-wait-for-load=60000"]
         run.command("lighthouse", [*cmd[:1], "http://127.0.0.1:PORT/<page>", *cmd[2:3], "--output=json",
@@ -1623,7 +1678,7 @@ def _lighthouse(run: Run, server: StaticServer, pages, lighthouse: str) -> dict:
                         "cpu_slowdown": (settings.get("throttling") or {}).get("cpuSlowdownMultiplier"),
                         "benchmark_index": (data.get("environment") or {}).get("benchmarkIndex")}
 
-    contenders = {label: functools.partial(one, label, path) for label, path, _ in pages}
+    contenders = {label: functools.partial(one, label, url) for label, url in targets}
     runs = {label: [] for label in contenders}
     for r in range(run.rounds):
         names = list(contenders)
@@ -1949,7 +2004,7 @@ def _report_readers(data: dict) -> list[str]:
 
             sc = {k: int(x) if isinstance(x, float) and x.is_integer() else x for k, x in sc.items()}
             perf = sc.get("performance")
-            mark = "" if perf is None else (" (met)" if perf >= 98 else " (**below**)")
+            mark = "" if perf is None or label.endswith(PLAIN_SUFFIX) else (" (met)" if perf >= 98 else " (**below**)")
             if not v.get("on_reference_hardware", True):
                 mark += " (no run on reference hardware)"
             indexes = ", ".join("–" if x is None else f"{x:.0f}" for x in v.get("benchmark_index", []))
@@ -1959,6 +2014,17 @@ def _report_readers(data: dict) -> list[str]:
                          f"{mt.get('requests', 0):.0f} | {v['runs']} ({v.get('reference_runs', v['runs'])}) | {indexes} | "
                          f"{(v.get('all_runs_scores_median') or sc).get('performance')} |")
         lines.append("")
+        ahead = []
+        for label, v in lh.items():
+            plain = lh.get(label + PLAIN_SUFFIX)
+            if label.endswith(PLAIN_SUFFIX) or not plain or "error" in v or "error" in plain:
+                continue
+            ours, theirs = v["scores_median"].get("performance"), plain["scores_median"].get("performance")
+            ahead.append(f"{label} {ours:g} vs {theirs:g}" + (" (ahead)" if ours > theirs else " (**not ahead**)"))
+        if ahead:
+            lines += ["Performance against plain Material + static-i18n on the same pages in the same run (rows "
+                      f"\"{PLAIN_SUFFIX.strip(' ·')}\": `mkdocs.plain.yml` of the build section, no overrides): "
+                      + "; ".join(ahead) + ".", ""]
         failing = sorted({a for v in lh.values() if "error" not in v for a in v.get("failing_audits", [])})
         if failing:
             lines += ["Lighthouse audits below full marks outside performance (any run): "
