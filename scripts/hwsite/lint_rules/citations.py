@@ -117,6 +117,8 @@ def _paragraphs(page: Page) -> list[list[int]]:
 def check_figures(page: Page) -> list[Finding]:
     """figure-without-citation: a paragraph or list item with a figure and no [@key]."""
     findings = []
+    if not FIGURE.search("\n".join(page.prose[page.source.front_matter.end_line:])):
+        return findings  # most pages: no figure anywhere, so no paragraph to look at
     for block in _paragraphs(page):
         lines = [page.prose[n - 1] for n in block]
         if any(citations_in_line(text) for text in lines):
