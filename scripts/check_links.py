@@ -12,7 +12,6 @@ from pathlib import Path
 
 from hwsite import links
 from hwsite.links import external
-from hwsite.sources.registry import RegistryError, load_registry
 
 EPILOG = """\
 what is checked:
@@ -114,6 +113,9 @@ def _registry_refs(path: Path | None) -> list[links.ExternalRef]:
         path = Path("scripts/data/sources.yml")
         if not path.is_file():
             return []
+    # Imported here: the registry brings the content lint's modules, a third of this
+    # tool's start-up, and only --external needs it.
+    from hwsite.sources.registry import load_registry
     registry = load_registry(path, str(path))
     return [links.ExternalRef(entry.url, entry.url, str(path), entry.line_of("url"), None)
             for entry in registry if entry.url and entry.url.startswith(("http://", "https://"))]
@@ -179,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.timeout, retries=max(0, args.retries), workers=args.workers,
             per_host_delay=args.per_host_delay, backoff=args.backoff,
             max_retry_after=args.max_retry_after, ttl_hours=args.cache_ttl)
+        from hwsite.sources.registry import RegistryError
         try:
             registry_refs = _registry_refs(args.sources)
         except RegistryError as exc:
