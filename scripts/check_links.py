@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from hwsite import links
 from hwsite.links import external
+from hwsite.parallel import default_jobs
 
 EPILOG = """\
 what is checked:
@@ -121,16 +121,6 @@ def _registry_refs(path: Path | None) -> list[links.ExternalRef]:
             for entry in registry if entry.url and entry.url.startswith(("http://", "https://"))]
 
 
-def _default_jobs() -> int:
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    # Measured on 4000 pages: two processes need about two thirds of one's wall time;
-    # CI machines have two cores.
-    return max(1, min(2, cpus))
-
-
 def _external_listing(refs: list[links.ExternalRef]) -> list[dict]:
     by_url: dict[str, list[links.ExternalRef]] = defaultdict(list)
     for ref in refs:
@@ -171,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = _config(args)
-        report = links.check_site(args.site_dir, config, jobs=args.jobs or _default_jobs(),
+        report = links.check_site(args.site_dir, config, jobs=args.jobs or default_jobs(),
                                   collect_external=args.external or args.list_external)
     except links.BadInput as exc:
         print(f"check_links: {exc}", file=sys.stderr)
