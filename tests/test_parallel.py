@@ -37,3 +37,24 @@ def test_parity_report_is_the_same_in_two_processes(tmp_path):
     assert len(one.pages) == 231 and {f.kind for f in one.findings} >= {
         "heading-mismatch", "missing-translation", "orphan-translation", "outdated"}
     assert (two.findings, two.pages) == (one.findings, one.pages)
+
+
+def test_lint_output_is_the_same_in_two_processes(tmp_path, capsys, monkeypatch):
+    import lint_content
+
+    monkeypatch.chdir(tmp_path)
+    for index in range(110):
+        head = f"---\ntitle: P{index}\ndescription: A page long enough to describe itself in search results.\n---\n"
+        cite = " [@who-2003-sharps-ebd]" if index % 9 else ""
+        (tmp_path / "docs").mkdir(exist_ok=True)
+        (tmp_path / "docs_zh").mkdir(exist_ok=True)
+        (tmp_path / f"docs/p{index}.md").write_text(f"{head}# P{index}\n\nText 37%{cite}.\n", encoding="utf-8")
+        (tmp_path / f"docs_zh/p{index}.md").write_text(
+            f"{head}# 页{index}\n\n文字 HealthWISE 培训,37%[@who-2003-sharps-ebd]。\n", encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        code = lint_content.main(["docs", "docs_zh", "--format", "json", "--jobs", jobs])
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[0] == outputs[1]
+    found = {f["code"] for f in __import__("json").loads(outputs[0][1])["findings"]}
+    assert {"citations-differ-between-languages", "cjk-latin-space", "halfwidth-punctuation"} <= found
