@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from hwsite import links
 from hwsite.links import external
-from hwsite.sources.registry import RegistryError, load_registry
+from hwsite.parallel import default_jobs
 
 EPILOG = """\
 what is checked:
@@ -114,19 +113,12 @@ def _registry_refs(path: Path | None) -> list[links.ExternalRef]:
         path = Path("scripts/data/sources.yml")
         if not path.is_file():
             return []
+    # Imported here: the registry brings the content lint's modules, a third of this
+    # tool's start-up, and only --external needs it.
+    from hwsite.sources.registry import load_registry
     registry = load_registry(path, str(path))
     return [links.ExternalRef(entry.url, entry.url, str(path), entry.line_of("url"), None)
             for entry in registry if entry.url and entry.url.startswith(("http://", "https://"))]
-
-
-def _default_jobs() -> int:
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    # Measured on 4000 pages: two processes need about two thirds of one's wall time;
-    # CI machines have two cores.
-    return max(1, min(2, cpus))
 
 
 def _external_listing(refs: list[links.ExternalRef]) -> list[dict]:
@@ -169,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = _config(args)
-        report = links.check_site(args.site_dir, config, jobs=args.jobs or _default_jobs(),
+        report = links.check_site(args.site_dir, config, jobs=args.jobs or default_jobs(),
                                   collect_external=args.external or args.list_external)
     except links.BadInput as exc:
         print(f"check_links: {exc}", file=sys.stderr)
@@ -179,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.timeout, retries=max(0, args.retries), workers=args.workers,
             per_host_delay=args.per_host_delay, backoff=args.backoff,
             max_retry_after=args.max_retry_after, ttl_hours=args.cache_ttl)
+        from hwsite.sources.registry import RegistryError
         try:
             registry_refs = _registry_refs(args.sources)
         except RegistryError as exc:

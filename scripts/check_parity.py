@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hwsite import parity
 from hwsite.files import write_atomically
+from hwsite.parallel import default_jobs
 from hwsite.source import SourceError, decode_source, parse_source, read_source
 
 PROG = "check_parity"
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="text (default, grouped by file) or one JSON object")
     parser.add_argument("--strict", action="store_true", help="treat every finding as an error")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N",
+                        help="processes that read and compare pages (default 0: one per CPU, at "
+                             "most 2; trees under 200 pages always use one)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--stamp", nargs="*", metavar="FILE",
                       help="write translated_from (the current English version) into these Chinese "
@@ -111,7 +115,8 @@ def _print_text(report: parity.Report, en_root: str, zh_root: str) -> None:
 
 
 def run_check(args, config: parity.ParityConfig) -> int:
-    report = parity.check_trees(args.en, args.zh, config, strict=args.strict)
+    report = parity.check_trees(args.en, args.zh, config, strict=args.strict,
+                                jobs=args.jobs or default_jobs())
     if args.format == "json":
         print(report.to_json())
     else:

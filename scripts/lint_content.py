@@ -15,7 +15,8 @@ from pathlib import Path
 from hwsite.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
 from hwsite.files import write_atomically
 from hwsite.lint_rules import RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, quizzes, read_page
-from hwsite.lint_rules.citations import check_languages
+from hwsite.lint_rules.citations import check_cited_keys, cited_keys
+from hwsite.parallel import default_jobs, map_in_processes
 from hwsite.quiz import QUIZ_DIR, QuizError, quiz_files
 from hwsite.source import SourceError
 from hwsite.sources.registry import SOURCES_FILE, RegistryError, load_registry, validate_registry
@@ -112,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sources", metavar="FILE", default=None,
                         help="source registry for the citations rules (default: "
                              "scripts/data/sources.yml)")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N",
+                        help="processes that lint files (default 0: one per CPU, at most 2; "
+                             "fewer than 200 files and --fix always use one)")
     parser.add_argument("--lang", choices=("en", "zh"), default=None,
                         help="language of every page (default: docs_zh/ is Chinese, the rest English)")
     return parser
@@ -181,27 +185,41 @@ def main(argv: list[str] | None = None) -> int:
             bad.append(SourceError(error.file, error.line, error.message))
         else:
             findings += validate_registry(registry)
-    pages = []
-    fixed: list[dict] = []
-    for path, name in files:
+    fixing = args.fix and "typography" in rules
+
+    def lint_one(item: tuple[Path, str]) -> tuple[list[dict], list[Finding], tuple | None, tuple | None]:
+        """(fixes, findings, bad input as (file, line, message), (file, cited keys)) of
+        one file; plain values, as they come back from a worker process."""
+        path, name = item
+        fixes = []
         try:
-            if args.fix and "typography" in rules:
+            if fixing:
                 data = path.read_bytes()
                 new, changes = fix_file_bytes(data, path, name, args.lang)
                 if changes:
                     write_atomically(path, new)
-                    fixed += [{"file": name, **change.to_dict()} for change in changes]
+                    fixes = [{"file": name, **change.to_dict()} for change in changes]
             page = read_page(path, name, args.lang)
         except SourceError as error:
-            bad.append(error)
-            continue
+            return fixes, [], (error.file, error.line, error.message), None
         except OSError as error:
-            bad.append(SourceError(name, None, f"cannot read file: {error.strerror or error}"))
-            continue
-        findings += lint_page(page, rules, glossary, registry)
-        pages.append(page)
+            return fixes, [], (name, None, f"cannot read file: {error.strerror or error}"), None
+        cited = (page.file, cited_keys(page)) if registry is not None else None
+        return fixes, lint_page(page, rules, glossary, registry), None, cited
+
+    fixed: list[dict] = []
+    cited_pages = []
+    # --fix writes files: one process, in file order.
+    jobs = 1 if fixing else (args.jobs or default_jobs())
+    for fixes, found, error, cited in map_in_processes(lint_one, files, jobs):
+        fixed += fixes
+        findings += found
+        if error is not None:
+            bad.append(SourceError(*error))
+        if cited is not None:
+            cited_pages.append(cited)
     if registry is not None:
-        findings += check_languages(pages, registry)
+        findings += check_cited_keys(cited_pages, registry)
     for path, name in quiz_paths:
         try:
             findings += quizzes.check_file(path, name, ROOT / "docs", ROOT / "docs_zh", glossary)

@@ -451,6 +451,15 @@ def test_inconsistent_english_term_is_a_warning(lint):
     assert lint({f"docs/{EN_MODULE}": text}, "--only", "terms", "--strict").code == 1
 
 
+def test_english_term_with_a_letter_that_only_matches_ignoring_case(lint):
+    # IGNORECASE matches ſ (long s) to s and İ (dotted capital I) to i; lower-casing does
+    # neither. Such a variant was a KeyError (a traceback); the line must still be found.
+    text = en_page("A needle-ſtick injury.\n\nA NEEDLE STİCK INJURY.\n")
+    result = lint({f"docs/{EN_MODULE}": text}, "--only", "terms")
+    assert result.found == [("inconsistent-term", 12), ("inconsistent-term", 14)]
+    assert "not 'needle-ſtick injury'" in result.messages("inconsistent-term")[0]
+
+
 def test_glossary_without_deprecated_en(lint, tmp_path):
     glossary = "\n".join(l for l in GLOSSARY.splitlines() if "deprecated_en" not in l) + "\n"
     (tmp_path / "g.yml").write_text(glossary, encoding="utf-8")

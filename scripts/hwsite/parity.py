@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from hwsite import parallel
 from hwsite import source as md
 from hwsite.findings import Finding as _Finding
 from hwsite.files import parsed_once_per_version
@@ -448,50 +449,53 @@ def _sort_key(finding: Finding) -> tuple:
 
 
 def check_trees(en_root: str | Path, zh_root: str | Path, config: ParityConfig | None = None,
-                *, strict: bool = False) -> Report:
+                *, strict: bool = False, jobs: int = 1) -> Report:
     """Compare two trees page by page. Findings are sorted by file and line; pages list
     every relative path found in either tree. Raises SourceError for a missing tree; an
     unreadable, undecodable or malformed page is a `bad-input` finding (with its file and
-    line) and the other pages are still compared."""
+    line) and the other pages are still compared. jobs: worker processes (see
+    hwsite.parallel); the report is the same with any number."""
     config = config or ParityConfig()
     en_root, zh_root = Path(en_root), Path(zh_root)
     _require_tree(en_root, "English")
     _require_tree(zh_root, "Chinese")
-    en_files, zh_files = markdown_files(en_root), markdown_files(zh_root)
+    en_set, zh_set = set(markdown_files(en_root)), set(markdown_files(zh_root))
+
+    def check(rel: str) -> tuple[PageStatus | None, list[Finding]]:
+        return _check_path(rel, en_root, zh_root, rel in en_set, rel in zh_set, config, strict)
+
     findings: list[Finding] = []
     pages: list[PageStatus] = []
-    zh_set = set(zh_files)
-    en_set = set(en_files)
-    for rel in sorted(en_set | zh_set):
-        try:
-            en = _read_source(en_root / rel) if rel in en_set else None
-            zh = _read_source(zh_root / rel) if rel in zh_set else None
-        except SourceError as error:
-            lang = "en" if Path(error.file) == en_root / rel else "zh"
-            findings.append(Finding("bad-input", "error", rel, error.line, error.message, lang))
-            continue
-        if en is None:
-            pages.append(PageStatus(rel, ORPHAN, None, read_stamp(zh)[0]))
-            findings.append(Finding(
-                "orphan-translation", severity_of("orphan-translation", strict), rel, None,
-                "Chinese page has no English page at the same path; rename it to the path of its "
-                "English page, or delete it if the English page was removed", "zh"))
-            continue
-        if zh is None:
-            if config.is_english_only(rel):
-                pages.append(PageStatus(rel, ENGLISH_ONLY, source_version(en)))
-                continue
-            pages.append(PageStatus(rel, MISSING, source_version(en)))
-            findings.append(Finding(
-                "missing-translation", severity_of("missing-translation", strict), rel, None,
-                f"no Chinese page at {(zh_root / rel).as_posix()}; translate the page (same relative "
-                f"path), or list '{rel}' under english_only in scripts/data/parity.yml", "en"))
-            continue
-        status, outdated = version_status(rel, en, zh, strict=strict)
-        pages.append(status)
-        findings += outdated
-        findings += check_pair(rel, en, zh, config, strict=strict)
+    for page, found in parallel.map_in_processes(check, sorted(en_set | zh_set), jobs):
+        if page is not None:
+            pages.append(page)
+        findings += found
     return Report(sorted(findings, key=_sort_key), pages)
+
+
+def _check_path(rel: str, en_root: Path, zh_root: Path, in_en: bool, in_zh: bool,
+                config: ParityConfig, strict: bool) -> tuple[PageStatus | None, list[Finding]]:
+    """The status and findings of one relative path (no status for a bad page)."""
+    try:
+        en = _read_source(en_root / rel) if in_en else None
+        zh = _read_source(zh_root / rel) if in_zh else None
+    except SourceError as error:
+        lang = "en" if Path(error.file) == en_root / rel else "zh"
+        return None, [Finding("bad-input", "error", rel, error.line, error.message, lang)]
+    if en is None:
+        return PageStatus(rel, ORPHAN, None, read_stamp(zh)[0]), [Finding(
+            "orphan-translation", severity_of("orphan-translation", strict), rel, None,
+            "Chinese page has no English page at the same path; rename it to the path of its "
+            "English page, or delete it if the English page was removed", "zh")]
+    if zh is None:
+        if config.is_english_only(rel):
+            return PageStatus(rel, ENGLISH_ONLY, source_version(en)), []
+        return PageStatus(rel, MISSING, source_version(en)), [Finding(
+            "missing-translation", severity_of("missing-translation", strict), rel, None,
+            f"no Chinese page at {(zh_root / rel).as_posix()}; translate the page (same relative "
+            f"path), or list '{rel}' under english_only in scripts/data/parity.yml", "en")]
+    status, outdated = version_status(rel, en, zh, strict=strict)
+    return status, outdated + check_pair(rel, en, zh, config, strict=strict)
 
 
 def page_status(en_root: str | Path, zh_root: str | Path, rel_path: str,

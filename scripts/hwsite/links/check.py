@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from hwsite.links.config import SiteConfig
 from hwsite.links.external import validate_mailto, validate_tel
 from hwsite.links.hints import PathHints, closest_id, suggest_href
-from hwsite.links.parse import ALT, NAV, SWITCH, URL_WS, XLANG, Ref, parse_css, parse_page
+from hwsite.links.parse import ALT, NAV, SWITCH, URL_WS, XLANG, PageData, Ref, parse_css, parse_page
 from hwsite.links.report import BadInput, ExternalRef, Finding, Report, sort_findings
 from hwsite.links.resolve import PageCtx, Site, Target, fragment_ok, is_page_path
 
@@ -46,22 +46,39 @@ class _Partial:
 class _Checker:
     """Checks pages one by one into self.out; one per batch of pages."""
 
-    def __init__(self, site: Site, collect_external: bool = True):
+    def __init__(self, site: Site, collect_external: bool = True, root: str = "."):
         self.site = site
         self.hints = PathHints(site.files, site.pages)
         self.collect_external = collect_external
+        self.root = root
         self.out = _Partial()
+        self._page: PageData | None = None  # the page being checked
+        self._lines: dict[str, list[int]] = {}  # page -> line of each reference, when needed
+
+    def line(self, ctx: PageCtx, ref: Ref) -> int:
+        """The line of a reference. Pages are parsed without lines (finding them costs half
+        a parse); the few references that are reported get theirs here: from the page
+        being checked, or, for a fragment checked at the end, by parsing its page again."""
+        if ref.index < 0:
+            return ref.line
+        lines = self._lines.get(ctx.path)
+        if lines is None:
+            page = self._page
+            if page is None or page.path != ctx.path:
+                page = parse_page(ctx.path, _read_text(os.path.join(self.root, ctx.path)), lines=False)
+            lines = self._lines[ctx.path] = page.ref_lines()
+        return lines[ref.index]
 
     def emit(self, kind: str, ctx: PageCtx, ref: Ref, hint: str | None) -> None:
         self.out.findings.append(
-            Finding.of(ctx.path, ref.line, kind, ref.href, hint, ctx.source))
+            Finding.of(ctx.path, self.line(ctx, ref), kind, ref.href, hint, ctx.source))
 
     def suggest(self, page: str, target: str, form: str, href: str,
                 fragment: str | None = None) -> str:
         return suggest_href(self.site.config, page, target, form, href, fragment)
 
     def check_page(self, path: str, text: str) -> None:
-        data = parse_page(path, text)
+        data = self._page = parse_page(path, text, lines=False)
         site = self.site
         ctx = site.page_ctx(path, data.source, data.base_href)
         self.out.ids[path] = data.ids
@@ -72,6 +89,8 @@ class _Checker:
         ids_of = {path: data.ids}.get
         for ref in data.refs:
             self.check_ref(ctx, ref, ids_of)
+        self._page = None
+        self._lines.pop(path, None)
 
     def check_stylesheet(self, path: str, text: str) -> None:
         ctx = self.site.page_ctx(path)
@@ -118,7 +137,7 @@ class _Checker:
                 self.emit(f"bad-{status}", ctx, ref, problem)
             if self.collect_external:
                 self.out.external.append(
-                    ExternalRef(ref.href, t.url, ctx.path, ref.line, ctx.source))
+                    ExternalRef(ref.href, t.url, ctx.path, self.line(ctx, ref), ctx.source))
             return
         if status == "javascript":
             self.emit("unsafe-url", ctx, ref, "javascript: URLs do nothing without scripts")
@@ -188,7 +207,7 @@ class _Checker:
 
         pending, self.out.pending = self.out.pending, []
         for ctx, *fields in pending:
-            ref, t = Ref(*fields[:4]), Target(*fields[4:])
+            ref, t = Ref(*fields[:5]), Target(*fields[5:])
             ids = ids_of(t.path)
             if ids is not None and not fragment_ok(t.fragment, ids):
                 self.missing_anchor(ctx, ref, t, ids)
@@ -229,10 +248,25 @@ def _read_text(full: str) -> str:
 
 def _check_batch(args: tuple[str, Site, list[str], bool]) -> _Partial:
     root, site, paths, collect_external = args
-    checker = _Checker(site, collect_external)
+    checker = _Checker(site, collect_external, root)
     for path in paths:
         checker.check_page(path, _read_text(os.path.join(root, path)))
     return checker.out
+
+
+# A worker process's site and options, set once when the worker starts: passing the site
+# with every batch pickled its file list (and rebuilt its lookups) eight times a run.
+_worker: tuple[str, Site, bool] | None = None
+
+
+def _start_worker(root: str, site: Site, collect_external: bool) -> None:
+    global _worker
+    _worker = (root, site, collect_external)
+
+
+def _check_batch_in_worker(paths: list[str]) -> _Partial:
+    root, site, collect_external = _worker
+    return _check_batch((root, site, paths, collect_external))
 
 
 def check_site(site_dir: str | os.PathLike, config: SiteConfig | None = None,
@@ -250,15 +284,16 @@ def check_site(site_dir: str | os.PathLike, config: SiteConfig | None = None,
         raise BadInput(f"{root}: not a built site (no index.html at its root)")
     site = Site(list_files(root), config or SiteConfig())
     paths = sorted(site.pages)
-    main = _Checker(site, collect_external)
+    main = _Checker(site, collect_external, root)
     # fork: workers inherit the loaded modules; forking costs a few ms, so small sites
     # stay in one process.
     if jobs > 1 and len(paths) >= 200 and "fork" in multiprocessing.get_all_start_methods():
         size = -(-len(paths) // (jobs * 4))
-        batches = [(root, site, paths[i : i + size], collect_external)
-                   for i in range(0, len(paths), size)]
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap_unordered(_check_batch, batches):
+        batches = [paths[i : i + size] for i in range(0, len(paths), size)]
+        # fork: the workers get the site as it is in memory, without pickling it
+        with multiprocessing.get_context("fork").Pool(
+                jobs, _start_worker, (root, site, collect_external)) as pool:
+            for part in pool.imap_unordered(_check_batch_in_worker, batches):
                 main.out.merge(part)
     else:
         main.out.merge(_check_batch((root, site, paths, collect_external)))

@@ -33,10 +33,14 @@ XLANG = "xlang"  # any other a[hreflang]: the author marked the crossing as inte
 
 
 class Ref(NamedTuple):
+    """A reference. line is 0 until known: parse_page(lines=False) leaves it to
+    PageData.ref_lines(), and index (the reference's position in PageData.refs) finds it."""
+
     href: str
     line: int
     role: str = NAV
     hreflang: str | None = None
+    index: int = -1
 
 
 @dataclass
@@ -49,6 +53,17 @@ class PageData:
     source: str | None = None
     base_href: str | None = None
     refresh: str | None = None  # meta-refresh target as written, for following redirects
+    # What ref_lines() needs: the text, every value of each located attribute, and where
+    # each reference is among them. None once the lines are known.
+    located: tuple | None = None
+
+    def ref_lines(self) -> list[int]:
+        """The line of each reference in self.refs (worked out on the first call)."""
+        if self.located is not None:
+            text, occurrences, items = self.located
+            self.refs = _with_lines(text, occurrences, items)
+            self.located = None
+        return [ref.line for ref in self.refs]
 
 
 def parse_srcset(value: str) -> list[tuple[str, int]]:
@@ -137,8 +152,20 @@ def _has_ancestor_class(node, cls: str) -> bool:
     return False
 
 
-def parse_page(path: str, text: str) -> PageData:
-    """Collect ids and references of one page in one parse. path is relative to SITE_DIR."""
+def _with_lines(text: str, occurrences: dict[str, list[str]], items: list[tuple]) -> list[Ref]:
+    lines = attribute_lines(text, occurrences)
+    return [
+        Ref(url, lines[attr][index] + before.count("\n"), role, hreflang)
+        for attr, index, url, role, hreflang, before in items
+    ]
+
+
+def parse_page(path: str, text: str, lines: bool = True) -> PageData:
+    """Collect ids and references of one page in one parse. path is relative to SITE_DIR.
+
+    lines=False leaves the references' lines to PageData.ref_lines(): finding them in
+    the raw text costs half as much as the parse, and only a page with something to
+    report needs them."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -232,12 +259,13 @@ def parse_page(path: str, text: str) -> PageData:
         if tag == "object" and attrs.get("data") is not None:
             ref("data", attrs["data"])
 
-    lines = attribute_lines(text, occurrences)
-    refs = [
-        Ref(url, lines[attr][index] + before.count("\n"), role, hreflang)
-        for attr, index, url, role, hreflang, before in items
-    ]
-    return PageData(path, frozenset(ids), refs, source, base_href, refresh)
+    if lines:
+        return PageData(path, frozenset(ids), _with_lines(text, occurrences, items),
+                        source, base_href, refresh)
+    refs = [Ref(url, 0, role, hreflang, index)
+            for index, (_, _, url, role, hreflang, _) in enumerate(items)]
+    return PageData(path, frozenset(ids), refs, source, base_href, refresh,
+                    (text, occurrences, items))
 
 
 # ---------------------------------------------------------------------------------------

@@ -117,6 +117,8 @@ def _paragraphs(page: Page) -> list[list[int]]:
 def check_figures(page: Page) -> list[Finding]:
     """figure-without-citation: a paragraph or list item with a figure and no [@key]."""
     findings = []
+    if not FIGURE.search("\n".join(page.prose[page.source.front_matter.end_line:])):
+        return findings  # most pages: no figure anywhere, so no paragraph to look at
     for block in _paragraphs(page):
         lines = [page.prose[n - 1] for n in block]
         if any(citations_in_line(text) for text in lines):
@@ -150,20 +152,31 @@ def check_languages(pages: Iterable[Page], registry: Registry | None = None) -> 
     was linted too, every key one cites and the other does not (front matter and
     text together), reported where it is cited. Keys the registry does not know are
     left to unknown-key when a registry is given."""
-    by_path: dict[str, dict[str, Page]] = {}
-    for page in pages:
-        where = _tree_path(page.file)
+    return check_cited_keys([(page.file, cited_keys(page)) for page in pages], registry)
+
+
+def cited_keys(page: Page) -> list[tuple[str, int]]:
+    """(key, line) of every key the page cites: what check_cited_keys() compares."""
+    return _keys_with_lines(page)
+
+
+def check_cited_keys(cited_pages: Iterable[tuple[str, list[tuple[str, int]]]],
+                     registry: Registry | None = None) -> list[Finding]:
+    """check_languages() of (file, cited_keys(page)) pairs: what worker processes that
+    linted the pages send back instead of the pages."""
+    by_path: dict[str, dict[str, tuple[str, list[tuple[str, int]]]]] = {}
+    for file, cited in cited_pages:
+        where = _tree_path(file)
         if where:
-            by_path.setdefault(where[1], {})[where[0]] = page
+            by_path.setdefault(where[1], {})[where[0]] = (file, cited)
     findings = []
     for rel, twins in sorted(by_path.items()):
         if len(twins) < 2:
             continue
-        cited = {lang: _keys_with_lines(page) for lang, page in twins.items()}
-        keys = {lang: {k for k, _ in found} for lang, found in cited.items()}
-        for lang, page in sorted(twins.items()):
+        keys = {lang: {k for k, _ in cited} for lang, (_, cited) in twins.items()}
+        for lang, (file, cited) in sorted(twins.items()):
             reported: set[str] = set()  # one finding per key, at its first citation
-            for key, line in cited[lang]:
+            for key, line in cited:
                 if key in reported or (registry is not None and key not in registry):
                     continue
                 for other in sorted(twins):
@@ -171,8 +184,8 @@ def check_languages(pages: Iterable[Page], registry: Registry | None = None) -> 
                         continue
                     reported.add(key)
                     findings.append(Finding(
-                        "citations-differ-between-languages", ERROR, page.file, line,
-                        f"'{key}' is cited here but not in {twins[other].file}; both "
+                        "citations-differ-between-languages", ERROR, file, line,
+                        f"'{key}' is cited here but not in {twins[other][0]}; both "
                         "languages of a page cite the same sources: cite it there too (in "
                         "the same place), or remove it here", RULE))
     return findings

@@ -7,7 +7,9 @@ that is a name quoted as such, as in "also called ..."."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from bisect import bisect_right
 
 from hwsite.glossary import Term
 from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, excerpt, frontmatter_prose
@@ -47,8 +49,25 @@ def _alternation(words, boundary: bool) -> re.Pattern | None:
     return re.compile(body)
 
 
+# Patterns of the glossaries seen last: (id of the list, lang) -> (the list, patterns).
+# Keyed by identity because hashing a 150-term tuple on every page cost more than the
+# search itself; the list is kept so that its id is not reused.
+_SEEN: dict[tuple[int, str], tuple[list, tuple]] = {}
+
+
+def _patterns(terms: list[Term], lang: str):
+    seen = _SEEN.get((id(terms), lang))
+    if seen is not None and seen[0] is terms:
+        return seen[1]
+    if len(_SEEN) >= 8:
+        _SEEN.clear()
+    patterns = _glossary_patterns(tuple(terms), lang)
+    _SEEN[(id(terms), lang)] = (terms, patterns)
+    return patterns
+
+
 @functools.lru_cache(maxsize=8)
-def _patterns(terms: tuple[Term, ...], lang: str):
+def _glossary_patterns(terms: tuple[Term, ...], lang: str):
     """The glossary's patterns for one language, built once per glossary version: every
     page asks, and building them escaped every term again (half the lint's time)."""
     zh = lang == "zh"
@@ -58,18 +77,55 @@ def _patterns(terms: tuple[Term, ...], lang: str):
             variants.setdefault(variant if zh else variant.lower(), term)
     pattern = _alternation(variants, boundary=not zh)
     preferred = _alternation([t.zh if zh else t.en for t in terms], boundary=not zh)
-    return variants, pattern, preferred, _quoted_aliases(list(terms), lang)
+    # A variant with a line end in it could match across lines of the joined page text.
+    one_line = not any("\n" in variant for variant in variants)
+    return variants, pattern, preferred, _quoted_aliases(list(terms), lang), one_line, _ascii_finder(variants)
+
+
+# The characters that IGNORECASE matches to an ASCII letter without being one (İ ı to i,
+# ſ to s, the Kelvin sign to k): folded first, a lower-cased ASCII page then contains a
+# lower-cased variant wherever the IGNORECASE pattern matches.
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _ascii_finder(variants) -> re.Pattern | None:
+    """A case-sensitive pattern of the lower-cased variants, or None when one is not
+    ASCII. It finds every place the boundary-checking IGNORECASE pattern does, and
+    more; unlike that pattern, the regex engine skips quickly to where it can start."""
+    words = sorted({w.lower() for w in variants if w}, key=len, reverse=True)
+    if not words or not all(w.isascii() for w in words):
+        return None
+    return re.compile("|".join(map(re.escape, words)))
+
+
+def _variant_term(variants: dict[str, Term], found: str) -> Term:
+    """The term of the variant that the IGNORECASE pattern matched as `found` when
+    lower-casing does not give it back ('needle-ſtick' lower-cased keeps its long s)."""
+    return next(term for variant, term in variants.items()
+                if re.fullmatch(re.escape(variant), found, re.IGNORECASE))
 
 
 def check(page: Page, terms: list[Term]) -> list[Finding]:
     zh = page.lang == "zh"
-    variants, pattern, preferred, quoted_aliases = _patterns(tuple(terms), page.lang)
+    variants, pattern, preferred, quoted_aliases, one_line, ascii_finder = _patterns(terms, page.lang)
     if pattern is None:
         return []
     lines = dict(enumerate(page.prose, start=1))
     lines.update(frontmatter_prose(page.source))
+    numbered = sorted(lines.items())
+    if one_line:
+        # One search of the whole page finds the few lines worth looking at.
+        texts = [text for _, text in numbered]
+        starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+        joined = "\n".join(texts)
+        if zh or ascii_finder is None:
+            found = {bisect_right(starts, m.start()) - 1 for m in pattern.finditer(joined)}
+        else:
+            folded = joined.translate(_ASCII_FOLD).lower()
+            found = {folded.count("\n", 0, m.start()) for m in ascii_finder.finditer(folded)}
+        numbered = [numbered[index] for index in sorted(found)]
     findings = []
-    for number, text in sorted(lines.items()):
+    for number, text in numbered:
         hits = list(pattern.finditer(text))
         if not hits:
             continue
@@ -84,7 +140,7 @@ def check(page: Page, terms: list[Term]) -> list[Finding]:
             if _inside(match.span(), keep_out):
                 continue
             found = match.group(0)
-            term = variants[found if zh else found.lower()]
+            term = variants.get(found if zh else found.lower()) or _variant_term(variants, found)
             if zh:
                 findings.append(Finding(
                     "deprecated-term", ERROR, page.file, number,

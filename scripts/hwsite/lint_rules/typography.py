@@ -4,7 +4,9 @@ letters or numbers (mainland style: none). Safe fixes for --fix."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from hwsite import source as md
@@ -31,6 +33,15 @@ _PUNCT = re.compile(
 _DOUBLED = re.compile(r"([。，！？；：、])\1+")
 _SPACE = re.compile(rf"(?<=[{HAN_CHARS}])[ \t]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \t]+(?=[{HAN_CHARS}])")
 _ENTITY_END = re.compile(r"&#?[A-Za-z0-9]+\Z")
+# Where the rules above can find something (more places than they do, none across a line
+# end): a half-width mark or closing bracket, a doubled mark, a space next to a Chinese
+# character. Searching the whole page for these leaves the few lines worth checking;
+# each starts with a literal or a class, which the regex engine skips to quickly.
+_CANDIDATES = (
+    re.compile(r"[,.:;?!)）]"),
+    re.compile("|".join(mark * 2 for mark in "。，！？；：、")),
+    re.compile(rf"[ \t](?:(?<=[{HAN_CHARS}][ \t])|(?=[{HAN_CHARS}]))"),
+)
 
 
 @dataclass(frozen=True)
@@ -185,9 +196,14 @@ def line_issues(text: str, number: int) -> list[Issue]:
 def _issues(page: Page) -> tuple[list[Issue], list[Issue]]:
     """(body issues, front matter issues) of a Chinese page."""
     body = []
-    for number, text in enumerate(page.prose, start=1):
-        if number > page.source.front_matter.end_line:
-            body += line_issues(text, number)
+    end = page.source.front_matter.end_line
+    texts = page.prose[end:]
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+    joined = "\n".join(texts)
+    candidates = {bisect_right(starts, m.start()) - 1
+                  for pattern in _CANDIDATES for m in pattern.finditer(joined)}
+    for index in sorted(candidates):
+        body += line_issues(texts[index], end + index + 1)
     front = []
     for number, text in sorted(frontmatter_prose(page.source).items()):
         front += line_issues(text, number)
