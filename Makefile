@@ -77,8 +77,10 @@ offline: $(STAMP)
 	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(OFFLINE_SITE)
 	$(BIN)/python scripts/zip_site.py $(OFFLINE_SITE) $(OFFLINE_ZIP) --exclude '*.map'
 
+# pytest on two processes (pytest-xdist; CI has 2 cores): each builds the real site once
+# for its share of the tests, and the browser tests, most of the time, wait on Chromium.
 test: $(STAMP) browser-deps lint links
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 lock:
 	$(BIN)/python -m pip install --quiet "pip-tools==7.6.2"
