@@ -23,17 +23,9 @@ def slow_phone_page(context, url, wait_until="load"):
     return page
 
 
-@pytest.fixture
-def slow_phone(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
-    yield context
-    context.close()
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_drawer_opens_and_leads_to_a_page(slow_phone, site_url, lang):
-    page = slow_phone_page(slow_phone, site_url + MODULES[lang])
+def test_drawer_opens_and_leads_to_a_page(phone, site_url, lang):
+    page = slow_phone_page(phone, site_url + MODULES[lang])
     page.tap('label.md-header__button[for="__drawer"]')
     drawer = page.locator(".md-sidebar--primary")
     page.wait_for_function("document.getElementById('__drawer').checked")
@@ -46,8 +38,8 @@ def test_drawer_opens_and_leads_to_a_page(slow_phone, site_url, lang):
 
 
 @pytest.mark.parametrize("lang, query", [("en", "needlestick"), ("zh", "针刺伤")])
-def test_search_opens_focused_and_finds(slow_phone, site_url, lang, query):
-    page = slow_phone_page(slow_phone, site_url + MODULES[lang])
+def test_search_opens_focused_and_finds(phone, site_url, lang, query):
+    page = slow_phone_page(phone, site_url + MODULES[lang])
     page.tap('label.md-header__button[for="__search"]')
     page.wait_for_function("document.activeElement && document.activeElement.matches('.md-search__input')")
     page.keyboard.type(query)
@@ -57,8 +49,8 @@ def test_search_opens_focused_and_finds(slow_phone, site_url, lang, query):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_table_of_contents_follows_the_reader(slow_phone, site_url, lang):
-    page = slow_phone_page(slow_phone, site_url + MODULES[lang])
+def test_table_of_contents_follows_the_reader(phone, site_url, lang):
+    page = slow_phone_page(phone, site_url + MODULES[lang])
     page.evaluate("document.getElementById('checkpoint-5').scrollIntoView()")
     page.wait_for_function(
         "[...document.querySelectorAll('.md-sidebar--secondary .md-nav__link--active')]"
@@ -66,11 +58,11 @@ def test_table_of_contents_follows_the_reader(slow_phone, site_url, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_instant_navigation_once_the_sitemap_is_there(slow_phone, local_url, lang):
+def test_instant_navigation_once_the_sitemap_is_there(phone, local_url, lang):
     """The sitemaps come after the load event, when the page is idle
     (partials/request-guards.html); a link followed once one has arrived is an instant
     navigation: the page is not reloaded."""
-    page = slow_phone_page(slow_phone, local_url + MODULES[lang])
+    page = slow_phone_page(phone, local_url + MODULES[lang])
     page.wait_for_function("performance.getEntriesByType('resource')"
                            ".some((e) => e.name.endsWith('/sitemap.xml') && e.responseEnd > 0)", timeout=20000)
     page.wait_for_timeout(500)  # Material reads it (4x slower CPU)
@@ -82,12 +74,12 @@ def test_instant_navigation_once_the_sitemap_is_there(slow_phone, local_url, lan
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_material_start_leaves_nothing_to_change(slow_phone, site_url, lang):
+def test_material_start_leaves_nothing_to_change(phone, site_url, lang):
     """partials/material-start.html does early what Material's bundle does at its start, so
     the bundle's calls change nothing: the <html> classes, and absolute URLs in <head>.
     Checked on the page without Material's bundle, so that only our script can have done it."""
-    slow_phone.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())
-    page = slow_phone_page(slow_phone, site_url + MODULES[lang], wait_until="domcontentloaded")
+    phone.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())
+    page = slow_phone_page(phone, site_url + MODULES[lang], wait_until="domcontentloaded")
     classes = page.evaluate("document.documentElement.className.split(' ')")
     assert "js" in classes and "js-focus-visible" in classes and "no-js" not in classes
     relative = page.evaluate("""[...document.head.querySelectorAll('[href], [src]')]
