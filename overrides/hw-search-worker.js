@@ -10,14 +10,22 @@
    - Han runs are split into index terms and glossary aliases (fewest words, longest first);
      a word the index holds only inside longer terms (倦怠 in 职业倦怠) stands for those terms;
    - glossary aliases add their term and the term's other names (针扎 -> 针刺伤, TB <-> tuberculosis);
-   - stop words are dropped; a word the index does not know is replaced by the closest index
-     term within one or two edits (tuberclosis -> tuberculosis, 结合病 -> 结核病);
+   - stop words are dropped by one rule that the index's words pass through too (stopWord:
+     lunr's lists less the words of config.hw.keep, such as 打, plus config.hw.stop); a glossary
+     abbreviation written in capitals is never a stop word and is matched whole (WHO: not the
+     pronoun who, not who* = whole);
+   - a word the index does not know is replaced by the closest index term within one or two
+     edits (tuberclosis -> tuberculosis, 结合病 -> 结核病);
    Material's segmenter is then made to take each of these words as it is. Result items of a
    module's sections get the module's name in front of their title (config.hw labels). */
 (function () {
   "use strict";
   var hw = null, vocab = [], known = {}, freq = {}, hanDict = {}, added = {}, concepts = [];
-  var HAN = /\p{sc=Han}/u, LATIN_DIGIT = /([a-z]+)(\d+)|(\d+)([a-z]+)/;
+  var keep = {}, caps = {}, capsPattern = null;
+  var HAN = /\p{sc=Han}/u, LATIN_DIGIT = /([a-z]+)(\d+)|(\d+)([a-z]+)/, CAPITALS = /[A-Z].*[A-Z]/;
+  // lunr's trimmer of the languages we index (lunr.multiLanguage("en", "zh")): what a token is
+  // compared with when it is checked for a stop word
+  var TRIM = /^[^\w\u4e00-\u9fa5]+|[^\w\u4e00-\u9fa5]+$/g;
   var MAX_WORD = 8;
   // lunr boosts of the query's words: as typed (or corrected), from the glossary (aliases),
   // and parts of a Chinese word (jieba's search mode on the query side); measured, README "Search"
@@ -36,7 +44,13 @@
   /* ------------------------------------------------------------ the index's terms */
 
   function captureIndex() {
-    var lunr = self.lunr, build = lunr.Builder.prototype.build;
+    var lunr = self.lunr, build = lunr.Builder.prototype.build, add = lunr.Builder.prototype.add;
+    // the index's words go through the same stop-word rule as the query's (the build leaves
+    // config.pipeline without lunr's stop-word filters, which know neither case nor keep)
+    lunr.Builder.prototype.add = function () {
+      if (!this.tokenizer.hw) this.tokenizer = indexTokenizer(this.tokenizer);
+      return add.apply(this, arguments);
+    };
     lunr.Builder.prototype.build = function () {
       var index = build.call(this), inverted = index.invertedIndex;
       vocab = Object.keys(inverted).sort();
@@ -56,6 +70,29 @@
       index.invertedIndex = new Proxy(inverted, { has: function () { return false; } });
       return index;
     };
+  }
+
+  /* Material's tokenizer, less the tokens that are stop words. An abbreviation of the glossary
+     that is also a stop word (WHO, who) is kept where the text writes it in capitals: the
+     occurrences of such words in the text, tags skipped, pair in order with their tokens. */
+  function indexTokenizer(tokenize) {
+    var wrapped = function (text, metadata) {
+      var tokens = tokenize(text, metadata), written = {};
+      if (capsPattern && typeof text === "string") {
+        capsPattern.lastIndex = 0;
+        for (var match; (match = capsPattern.exec(text));) {
+          if (!match[1]) continue;
+          var word = lower(match[1]);
+          (written[word] = written[word] || []).push(match[1]);
+        }
+      }
+      return tokens.filter(function (token) {
+        var word = token.toString().replace(TRIM, "");
+        return !lunrStopWord(word, caps[word] && written[word] ? written[word].shift() : null);
+      });
+    };
+    wrapped.hw = true;
+    return wrapped;
   }
 
   /* The singular or plural of an English word in the index that its prefix does not reach
@@ -146,11 +183,18 @@
     return words;
   }
 
-  function stopWord(word) {
+  /* Whether a word of lunr's stop-word lists says nothing about a topic here; `written` is the
+     word as typed or as the text has it, where its case matters (a glossary abbreviation). The
+     rule for the index's words; a query also drops the question words (stopWord). */
+  function lunrStopWord(word, written) {
     var lunr = self.lunr;
-    if ((hw.stop || []).indexOf(word) >= 0) return true;
+    if (keep[word] || (written && caps[word] && CAPITALS.test(written))) return false;
     if (lunr.stopWordFilter && !lunr.stopWordFilter(word)) return true;
     return !!(lunr.zh && lunr.zh.stopWordFilter && !lunr.zh.stopWordFilter(word));
+  }
+
+  function stopWord(word, written) {
+    return (hw.stop || []).indexOf(word) >= 0 || lunrStopWord(word, written);
   }
 
   /* The query as lunr clauses. Each word the reader typed is a concept; the index words that
@@ -163,8 +207,10 @@
     if (/["~^*:]|(^|\s)[+\-]/.test(query)) return query;
     var text = lower(query).trim(), separator = new RegExp(hw.separator || "\\s+", "g");
     var aliases = hw.aliases || {}, clauses = [];  // [word, weight kind, concept]
-    var tokens = text.split(separator).filter(Boolean), words = [];
-    tokens.forEach(function (token) {
+    var tokens = query.trim().split(separator).filter(Boolean), words = [], written = {};
+    tokens.forEach(function (typed) {
+      var token = lower(typed);
+      written[token] = typed;
       if (HAN.test(token)) {
         token.split(/(\P{sc=Han}+)/u).forEach(function (part) {
           if (!part) return;
@@ -172,14 +218,25 @@
         });
       } else words.push(token);
     });
-    var content = words.filter(function (w) { return !stopWord(w) && !(w.length === 1 && /[a-z]/.test(w)); });
+    var content = words.filter(function (w) { return !stopWord(w, written[w]) && !(w.length === 1 && /[a-z]/.test(w)); });
     if (!content.length) content = words;
     content.forEach(function (word) {
       var concept = { word: word, terms: {}, parts: {} };
       concepts.push(concept);
       function add(w, kind) { clauses.push([w, kind, concept]); }
-      function expand(key) { (aliases[key] || []).forEach(function (w) { add(w, "alias"); }); }
+      // a Chinese name is one index word: its parts stand for it as the words of an English name do
+      // (医闹 -> 工作场所暴力 -> 暴力, as assault -> workplace violence -> violence)
+      function expand(key) {
+        (aliases[key] || []).forEach(function (w) {
+          add(w, "alias");
+          if (HAN.test(w) && w.length > 2) subWords(w).forEach(function (p) { add(p, "part"); });
+        });
+      }
       expand(word);
+      if (caps[word] && CAPITALS.test(written[word] || "")) {  // an abbreviation: itself, not a prefix
+        if (known[word]) add(word, "form");
+        return;
+      }
       if (known[word] || firstWithPrefix(word)) {
         add(word, "typed");
         otherForms(word).forEach(function (w) { add(w, "form"); });
@@ -225,7 +282,8 @@
       names.forEach(function (w) {
         // of a name of several words, only the words that tell it apart ("care" of "child care" matches every page)
         if (names.length > 1 && (freq[w] || 0) > common) return;
-        if (kind !== "typed" && kind !== "form" && (stopWord(w) || !(known[w] || firstWithPrefix(w)))) return;
+        // an abbreviation among the names is the abbreviation (who as WHO)
+        if (kind !== "typed" && kind !== "form" && (stopWord(w, caps[w] ? w.toUpperCase() : null) || !(known[w] || firstWithPrefix(w)))) return;
         (kind === "part" ? concept.parts : concept.terms)[w] = true;
         if (!(w in out)) { order.push(w); out[w] = kind; }
         else if (WEIGHTS[kind] > WEIGHTS[out[w]]) out[w] = kind;
@@ -233,7 +291,8 @@
     });
     order.forEach(function (w) { if (out[w] !== "typed" && out[w] !== "form") added[w] = 1; });
     return order.length ? order.map(function (w) {
-      return w + (out[w] === "form" ? "^" : "*^") + WEIGHTS[out[w]];
+      // whole: forms, abbreviations and stop words kept as words (打* is 打印, 打扫 ...)
+      return w + (out[w] === "form" || caps[w] || keep[w] ? "^" : "*^") + WEIGHTS[out[w]];
     }).join(" ") : query;
   }
 
@@ -314,6 +373,11 @@
     if (message.type === 0 && message.data && message.data.config) {  // SETUP
       hw = message.data.config.hw || {};
       hw.separator = message.data.config.separator;
+      (hw.keep || []).forEach(function (w) { keep[w] = true; });
+      (hw.abbreviations || []).forEach(function (w) { caps[w] = true; });
+      var names = Object.keys(caps).map(function (w) { return w.replace(/[^a-z0-9]/g, ""); }).filter(Boolean);
+      // a tag (skipped: its attributes are no tokens) or one of the abbreviations as a whole word
+      if (names.length) capsPattern = new RegExp("<[^>]*>|(?<![\\w])(" + names.join("|") + ")(?![\\w])", "gi");
       captureIndex();
     } else if (message.type === 2 && hw && typeof message.data === "string") {  // QUERY
       message.data = rewrite(message.data);
