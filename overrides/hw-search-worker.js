@@ -267,9 +267,11 @@
         subWords(word).forEach(function (w) { add(w, "part"); });
     });
     // names of several words, anywhere in the query, stand for each of the words they span
+    // (COVID-19 is two words to the index, covid and 19, as "needle stick" is)
+    var spoken = " " + text.replace(separator, " ") + " ";
     Object.keys(aliases).forEach(function (key) {
-      if (key.indexOf(" ") < 0 || (" " + text.replace(separator, " ") + " ").indexOf(" " + key + " ") < 0) return;
-      var spanned = key.split(" ");
+      var spanned = key.split(separator).filter(Boolean);
+      if (spanned.length < 2 || spoken.indexOf(" " + spanned.join(" ") + " ") < 0) return;
       concepts.forEach(function (concept) {
         if (spanned.indexOf(concept.word) >= 0)
           aliases[key].forEach(function (w) { clauses.push([w, "alias", concept]); });
@@ -291,8 +293,8 @@
     });
     order.forEach(function (w) { if (out[w] !== "typed" && out[w] !== "form") added[w] = 1; });
     return order.length ? order.map(function (w) {
-      // whole: forms, abbreviations and stop words kept as words (打* is 打印, 打扫 ...)
-      return w + (out[w] === "form" || caps[w] || keep[w] ? "^" : "*^") + WEIGHTS[out[w]];
+      // whole: forms, abbreviations, stop words kept as words (打* is 打印, 打扫 ...) and numbers (19* is 190)
+      return w + (out[w] === "form" || caps[w] || keep[w] || /^\d+$/.test(w) ? "^" : "*^") + WEIGHTS[out[w]];
     }).join(" ") : query;
   }
 
