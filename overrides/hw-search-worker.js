@@ -30,8 +30,10 @@
   // lunr boosts of the query's words: as typed (or corrected), from the glossary (aliases),
   // and parts of a Chinese word (jieba's search mode on the query side); measured, README "Search"
   var WEIGHTS = { typed: 10, form: 10, alias: 6, part: 2 };
-  // a word in more than this share of the sections is too common to stand for a name
-  var COMMON = 0.1, documents = 0;
+  // a word in more than this share of the sections is too common to stand for a name, and
+  // weighs at most COMMON_WEIGHT in any query (patient, nurse, work: the query's rarer words
+  // decide); measured, README "Search": 10, 7, 5, 4, 3, 2, 1
+  var COMMON = 0.1, COMMON_WEIGHT = 3, documents = 0;
   // how many of a page's best results make its score (1 = Material's: the best alone); measured,
   // README "Search": 1, 3 (sum of the best three), all
   var PAGE_RESULTS = 3;
@@ -306,7 +308,7 @@
     order.forEach(function (w) { if (out[w] !== "typed" && out[w] !== "form") added[w] = 1; });
     return order.length ? order.map(function (w) {
       // whole: forms, abbreviations, stop words kept as words (打* is 打印, 打扫 ...) and numbers (19* is 190)
-      return w + (out[w] === "form" || caps[w] || keep[w] || /^\d+$/.test(w) ? "^" : "*^") + WEIGHTS[out[w]];
+      return w + (out[w] === "form" || caps[w] || keep[w] || /^\d+$/.test(w) ? "^" : "*^") + ((freq[w] || 0) > common ? Math.min(COMMON_WEIGHT, WEIGHTS[out[w]]) : WEIGHTS[out[w]]);
     }).join(" ") : query;
   }
 
