@@ -295,9 +295,11 @@
     clauses.forEach(function (clause) {
       var kind = clause[1], concept = clause[2];
       var names = kind === "alias" ? clause[0].split(separator).filter(Boolean) : [clause[0]];
+      var telling = names.filter(function (w) { return (freq[w] || 0) <= common && !stopWord(w); });
       names.forEach(function (w) {
-        // of a name of several words, only the words that tell it apart ("care" of "child care" matches every page)
-        if (names.length > 1 && (freq[w] || 0) > common) return;
+        // of a name of several words, only the words that tell it apart ("care" of "child care"
+        // matches every page); all of them when none does (OSH: occupational safety and health)
+        if (names.length > 1 && telling.length && (freq[w] || 0) > common) return;
         // an abbreviation among the names is the abbreviation (who as WHO)
         if (kind !== "typed" && kind !== "form" && (stopWord(w, caps[w] ? w.toUpperCase() : null) || !(known[w] || firstWithPrefix(w)))) return;
         (kind === "part" ? concept.parts : concept.terms)[w] = true;
