@@ -6,6 +6,8 @@ bench/REPORT.md "Search quality, query set v1") minus 1 to 2 percentage points, 
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 
 import pytest
@@ -51,3 +53,17 @@ def test_search_finds_what_health_workers_look_for(browser, site_url, queries):
         below = {k: (measured[k], f) for k, f in floor.items() if measured[k] < f}
         worst = "\n".join(search_eval.describe(o) for o in search_eval.worst(outcomes, lang))
         assert not below, f"{lang}: below the floor {below}\n{report}\nworst:\n{worst}"
+
+
+def test_index_keeps_abbreviations_in_capitals_and_words_lunr_would_drop(browser, site_url, real_site):
+    """The worker's stop-word rule on the index side (hw-search-worker.js, indexTokenizer): "who"
+    is indexed only where the text writes WHO (not the pronoun), and 打 (to hit) is indexed at
+    all. Material's own query syntax (+word) skips the worker's query rewriting."""
+    index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
+    with_who = {doc["location"].split("#")[0] for doc in index["docs"]
+                if re.search(r"\bWHO\b", doc["title"] + " " + doc["text"])}
+    with search_eval.SearchSession(site_url, browser) as session:
+        who = session.search(search_eval.Query("en", "+who", "", "", "exact"))
+        hit = session.search(search_eval.Query("zh", "+打", "", "", "exact"))
+    assert who.pages and set(who.pages) <= with_who, who.pages
+    assert hit.pages, hit.meta
