@@ -280,6 +280,16 @@
       if (HAN.test(word) && word.length > 1)  // an unknown Chinese word: its known parts
         subWords(word).forEach(function (w) { add(w, "part"); });
     });
+    // Chinese words typed apart that the index or the glossary has as one word (心理 健康: 心理健康)
+    for (var i = 0; i + 1 < concepts.length; i++) {
+      var joined = concepts[i].word + concepts[i + 1].word;
+      if (HAN.test(joined) && hanDict[joined]) {
+        [concepts[i], concepts[i + 1]].forEach(function (concept) {
+          if (known[joined]) clauses.push([joined, "alias", concept]);
+          (aliases[joined] || []).forEach(function (w) { clauses.push([w, "alias", concept]); });
+        });
+      }
+    }
     // names of several words, anywhere in the query, stand for each of the words they span
     // (COVID-19 is two words to the index, covid and 19, as "needle stick" is)
     var spoken = " " + text.replace(separator, " ") + " ";
