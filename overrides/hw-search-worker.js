@@ -10,10 +10,10 @@
    - Han runs are split into index terms and glossary aliases (fewest words, longest first);
      a word the index holds only inside longer terms (倦怠 in 职业倦怠) stands for those terms;
    - glossary aliases add their term and the term's other names (针扎 -> 针刺伤, TB <-> tuberculosis);
-   - stop words are dropped by one rule that the index's words pass through too (stopWord:
-     lunr's lists less the words of config.hw.keep, such as 打, plus config.hw.stop); a glossary
-     abbreviation written in capitals is never a stop word and is matched whole (WHO: not the
-     pronoun who, not who* = whole);
+   - stop words are dropped by the rule the index's words pass through too (lunrStopWord: lunr's
+     English and Chinese lists less the words of config.hw.keep, such as 打), and the question
+     words of config.hw.stop; a glossary abbreviation written in capitals is never a stop word
+     and is matched whole (WHO: not the pronoun who, not who* = whole);
    - a word the index does not know is replaced by the closest index term within one or two
      edits (tuberclosis -> tuberculosis, 结合病 -> 结核病);
    Material's segmenter is then made to take each of these words as it is. Result items of a
@@ -403,8 +403,9 @@
       hw.separator = message.data.config.separator;
       (hw.keep || []).forEach(function (w) { keep[w] = true; });
       (hw.abbreviations || []).forEach(function (w) { caps[w] = true; });
-      var names = Object.keys(caps).map(function (w) { return w.replace(/[^a-z0-9]/g, ""); }).filter(Boolean);
-      // a tag (skipped: its attributes are no tokens) or one of the abbreviations as a whole word
+      // a tag (skipped: its attributes are no tokens) or one of the abbreviations (letters and
+      // digits, hwsite.search_index.abbreviations) as a whole word
+      var names = Object.keys(caps);
       if (names.length) capsPattern = new RegExp("<[^>]*>|(?<![\\w])(" + names.join("|") + ")(?![\\w])", "gi");
       captureIndex();
     } else if (message.type === 2 && hw && typeof message.data === "string") {  // QUERY
