@@ -10,20 +10,30 @@
    - Han runs are split into index terms and glossary aliases (fewest words, longest first);
      a word the index holds only inside longer terms (倦怠 in 职业倦怠) stands for those terms;
    - glossary aliases add their term and the term's other names (针扎 -> 针刺伤, TB <-> tuberculosis);
-   - stop words are dropped; a word the index does not know is replaced by the closest index
-     term within one or two edits (tuberclosis -> tuberculosis, 结合病 -> 结核病);
+   - stop words are dropped by the rule the index's words pass through too (lunrStopWord: lunr's
+     English and Chinese lists less the words of config.hw.keep, such as 打), and the question
+     words of config.hw.stop; a glossary abbreviation written in capitals is never a stop word
+     and is matched whole (WHO: not the pronoun who, not who* = whole);
+   - a word the index does not know is replaced by the closest index term within one or two
+     edits (tuberclosis -> tuberculosis, 结合病 -> 结核病);
    Material's segmenter is then made to take each of these words as it is. Result items of a
    module's sections get the module's name in front of their title (config.hw labels). */
 (function () {
   "use strict";
   var hw = null, vocab = [], known = {}, freq = {}, hanDict = {}, added = {}, concepts = [];
-  var HAN = /\p{sc=Han}/u, LATIN_DIGIT = /([a-z]+)(\d+)|(\d+)([a-z]+)/;
-  var MAX_WORD = 8;
+  var keep = {}, caps = {}, capsPattern = null;
+  var HAN = /\p{sc=Han}/u, LATIN_DIGIT = /([a-z]+)(\d+)|(\d+)([a-z]+)/, CAPITALS = /[A-Z].*[A-Z]/;
+  // lunr's trimmer of the languages we index (lunr.multiLanguage("en", "zh")): what a token is
+  // compared with when it is checked for a stop word
+  var TRIM = /^[^\w\u4e00-\u9fa5]+|[^\w\u4e00-\u9fa5]+$/g;
+  var MAX_WORD = 8, STEM_FROM = 7;
   // lunr boosts of the query's words: as typed (or corrected), from the glossary (aliases),
   // and parts of a Chinese word (jieba's search mode on the query side); measured, README "Search"
   var WEIGHTS = { typed: 10, form: 10, alias: 6, part: 2 };
-  // a word in more than this share of the sections is too common to stand for a name
-  var COMMON = 0.1, documents = 0;
+  // a word in more than this share of the sections is too common to stand for a name, and
+  // weighs at most COMMON_WEIGHT in any query (patient, nurse, work: the query's rarer words
+  // decide); measured, README "Search": 10, 7, 5, 4, 3, 2, 1
+  var COMMON = 0.1, COMMON_WEIGHT = 3, documents = 0;
   // how many of a page's best results make its score (1 = Material's: the best alone); measured,
   // README "Search": 1, 3 (sum of the best three), all
   var PAGE_RESULTS = 3;
@@ -36,7 +46,13 @@
   /* ------------------------------------------------------------ the index's terms */
 
   function captureIndex() {
-    var lunr = self.lunr, build = lunr.Builder.prototype.build;
+    var lunr = self.lunr, build = lunr.Builder.prototype.build, add = lunr.Builder.prototype.add;
+    // the index's words go through the same stop-word rule as the query's (the build leaves
+    // config.pipeline without lunr's stop-word filters, which know neither case nor keep)
+    lunr.Builder.prototype.add = function () {
+      if (!this.tokenizer.hw) this.tokenizer = indexTokenizer(this.tokenizer);
+      return add.apply(this, arguments);
+    };
     lunr.Builder.prototype.build = function () {
       var index = build.call(this), inverted = index.invertedIndex;
       vocab = Object.keys(inverted).sort();
@@ -58,6 +74,29 @@
     };
   }
 
+  /* Material's tokenizer, less the tokens that are stop words. An abbreviation of the glossary
+     that is also a stop word (WHO, who) is kept where the text writes it in capitals: the
+     occurrences of such words in the text, tags skipped, pair in order with their tokens. */
+  function indexTokenizer(tokenize) {
+    var wrapped = function (text, metadata) {
+      var tokens = tokenize(text, metadata), written = {};
+      if (capsPattern && typeof text === "string") {
+        capsPattern.lastIndex = 0;
+        for (var match; (match = capsPattern.exec(text));) {
+          if (!match[1]) continue;
+          var word = lower(match[1]);
+          (written[word] = written[word] || []).push(match[1]);
+        }
+      }
+      return tokens.filter(function (token) {
+        var word = token.toString().replace(TRIM, "");
+        return !lunrStopWord(word, caps[word] && written[word] ? written[word].shift() : null);
+      });
+    };
+    wrapped.hw = true;
+    return wrapped;
+  }
+
   /* The singular or plural of an English word in the index that its prefix does not reach
      (injuries -> injury, nurses -> nurse, injury -> injuries), matched as a whole word: a prefix
      would count nurses twice. Only plurals: a stemmer also joins container and contains. */
@@ -69,6 +108,16 @@
     if (/es$/.test(word)) forms.push(word.slice(0, -2));
     if (/[^aeiou]y$/.test(word)) forms.push(word.slice(0, -1) + "ies");
     return forms.filter(function (w) { return known[w] && w.indexOf(word) !== 0; });
+  }
+
+  /* A long English word less its last two letters, as a prefix for the words of the same root
+     that its own prefix does not reach (violent: violence; aggressive: aggression). Searched
+     at the weight of a part: it also reaches words of another meaning (container: contains).
+     Measured, README "Search": from 7 letters, 2 letters off (6 or 8 letters, 3 off). */
+  function shortened(word) {
+    if (!/^[a-z]+$/.test(word) || word.length < STEM_FROM) return null;
+    var stem = word.slice(0, -2);
+    return firstWithPrefix(stem) ? stem : null;
   }
 
   function firstWithPrefix(prefix) {
@@ -146,11 +195,18 @@
     return words;
   }
 
-  function stopWord(word) {
+  /* Whether a word of lunr's stop-word lists says nothing about a topic here; `written` is the
+     word as typed or as the text has it, where its case matters (a glossary abbreviation). The
+     rule for the index's words; a query also drops the question words (stopWord). */
+  function lunrStopWord(word, written) {
     var lunr = self.lunr;
-    if ((hw.stop || []).indexOf(word) >= 0) return true;
+    if (keep[word] || (written && caps[word] && CAPITALS.test(written))) return false;
     if (lunr.stopWordFilter && !lunr.stopWordFilter(word)) return true;
     return !!(lunr.zh && lunr.zh.stopWordFilter && !lunr.zh.stopWordFilter(word));
+  }
+
+  function stopWord(word, written) {
+    return (hw.stop || []).indexOf(word) >= 0 || lunrStopWord(word, written);
   }
 
   /* The query as lunr clauses. Each word the reader typed is a concept; the index words that
@@ -163,8 +219,10 @@
     if (/["~^*:]|(^|\s)[+\-]/.test(query)) return query;
     var text = lower(query).trim(), separator = new RegExp(hw.separator || "\\s+", "g");
     var aliases = hw.aliases || {}, clauses = [];  // [word, weight kind, concept]
-    var tokens = text.split(separator).filter(Boolean), words = [];
-    tokens.forEach(function (token) {
+    var tokens = query.trim().split(separator).filter(Boolean), words = [], written = {};
+    tokens.forEach(function (typed) {
+      var token = lower(typed);
+      written[token] = typed;
       if (HAN.test(token)) {
         token.split(/(\P{sc=Han}+)/u).forEach(function (part) {
           if (!part) return;
@@ -172,17 +230,30 @@
         });
       } else words.push(token);
     });
-    var content = words.filter(function (w) { return !stopWord(w) && !(w.length === 1 && /[a-z]/.test(w)); });
+    var content = words.filter(function (w) { return !stopWord(w, written[w]) && !(w.length === 1 && /[a-z]/.test(w)); });
     if (!content.length) content = words;
     content.forEach(function (word) {
       var concept = { word: word, terms: {}, parts: {} };
       concepts.push(concept);
       function add(w, kind) { clauses.push([w, kind, concept]); }
-      function expand(key) { (aliases[key] || []).forEach(function (w) { add(w, "alias"); }); }
+      // a Chinese name is one index word: its parts stand for it as the words of an English name do
+      // (医闹 -> 工作场所暴力 -> 暴力, as assault -> workplace violence -> violence)
+      function expand(key) {
+        (aliases[key] || []).forEach(function (w) {
+          add(w, "alias");
+          if (HAN.test(w) && w.length > 2) subWords(w).forEach(function (p) { add(p, "part"); });
+        });
+      }
       expand(word);
+      if (caps[word] && CAPITALS.test(written[word] || "")) {  // an abbreviation: itself, not a prefix
+        if (known[word]) add(word, "form");
+        return;
+      }
       if (known[word] || firstWithPrefix(word)) {
         add(word, "typed");
         otherForms(word).forEach(function (w) { add(w, "form"); });
+        var stem = shortened(word);
+        if (stem) add(stem, "part");
         if (HAN.test(word) && word.length > 2) subWords(word).forEach(function (w) { add(w, "part"); });
         return;
       }
@@ -209,10 +280,22 @@
       if (HAN.test(word) && word.length > 1)  // an unknown Chinese word: its known parts
         subWords(word).forEach(function (w) { add(w, "part"); });
     });
+    // Chinese words typed apart that the index or the glossary has as one word (心理 健康: 心理健康)
+    for (var i = 0; i + 1 < concepts.length; i++) {
+      var joined = concepts[i].word + concepts[i + 1].word;
+      if (HAN.test(joined) && hanDict[joined]) {
+        [concepts[i], concepts[i + 1]].forEach(function (concept) {
+          if (known[joined]) clauses.push([joined, "alias", concept]);
+          (aliases[joined] || []).forEach(function (w) { clauses.push([w, "alias", concept]); });
+        });
+      }
+    }
     // names of several words, anywhere in the query, stand for each of the words they span
+    // (COVID-19 is two words to the index, covid and 19, as "needle stick" is)
+    var spoken = " " + text.replace(separator, " ") + " ";
     Object.keys(aliases).forEach(function (key) {
-      if (key.indexOf(" ") < 0 || (" " + text.replace(separator, " ") + " ").indexOf(" " + key + " ") < 0) return;
-      var spanned = key.split(" ");
+      var spanned = key.split(separator).filter(Boolean);
+      if (spanned.length < 2 || spoken.indexOf(" " + spanned.join(" ") + " ") < 0) return;
       concepts.forEach(function (concept) {
         if (spanned.indexOf(concept.word) >= 0)
           aliases[key].forEach(function (w) { clauses.push([w, "alias", concept]); });
@@ -222,10 +305,13 @@
     clauses.forEach(function (clause) {
       var kind = clause[1], concept = clause[2];
       var names = kind === "alias" ? clause[0].split(separator).filter(Boolean) : [clause[0]];
+      var telling = names.filter(function (w) { return (freq[w] || 0) <= common && !stopWord(w); });
       names.forEach(function (w) {
-        // of a name of several words, only the words that tell it apart ("care" of "child care" matches every page)
-        if (names.length > 1 && (freq[w] || 0) > common) return;
-        if (kind !== "typed" && kind !== "form" && (stopWord(w) || !(known[w] || firstWithPrefix(w)))) return;
+        // of a name of several words, only the words that tell it apart ("care" of "child care"
+        // matches every page); all of them when none does (OSH: occupational safety and health)
+        if (names.length > 1 && telling.length && (freq[w] || 0) > common) return;
+        // an abbreviation among the names is the abbreviation (who as WHO)
+        if (kind !== "typed" && kind !== "form" && (stopWord(w, caps[w] ? w.toUpperCase() : null) || !(known[w] || firstWithPrefix(w)))) return;
         (kind === "part" ? concept.parts : concept.terms)[w] = true;
         if (!(w in out)) { order.push(w); out[w] = kind; }
         else if (WEIGHTS[kind] > WEIGHTS[out[w]]) out[w] = kind;
@@ -233,7 +319,8 @@
     });
     order.forEach(function (w) { if (out[w] !== "typed" && out[w] !== "form") added[w] = 1; });
     return order.length ? order.map(function (w) {
-      return w + (out[w] === "form" ? "^" : "*^") + WEIGHTS[out[w]];
+      // whole: forms, abbreviations, stop words kept as words (打* is 打印, 打扫 ...) and numbers (19* is 190)
+      return w + (out[w] === "form" || caps[w] || keep[w] || /^\d+$/.test(w) ? "^" : "*^") + ((freq[w] || 0) > common ? Math.min(COMMON_WEIGHT, WEIGHTS[out[w]]) : WEIGHTS[out[w]]);
     }).join(" ") : query;
   }
 
@@ -314,6 +401,12 @@
     if (message.type === 0 && message.data && message.data.config) {  // SETUP
       hw = message.data.config.hw || {};
       hw.separator = message.data.config.separator;
+      (hw.keep || []).forEach(function (w) { keep[w] = true; });
+      (hw.abbreviations || []).forEach(function (w) { caps[w] = true; });
+      // a tag (skipped: its attributes are no tokens) or one of the abbreviations (letters and
+      // digits, hwsite.search_index.abbreviations) as a whole word
+      var names = Object.keys(caps);
+      if (names.length) capsPattern = new RegExp("<[^>]*>|(?<![\\w])(" + names.join("|") + ")(?![\\w])", "gi");
       captureIndex();
     } else if (message.type === 2 && hw && typeof message.data === "string") {  // QUERY
       message.data = rewrite(message.data);

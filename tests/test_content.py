@@ -246,3 +246,15 @@ def test_glossary_aliases_reach_the_page_the_dictionary_and_search(tmp_path):
     assert "针扎 50 n" in glossary.jieba_user_dict(terms)
     assert glossary.search_synonyms(terms, "zh")["针扎"] == ["针刺伤", "扎针"]
     assert glossary.search_synonyms(terms, "en")["needle prick"] == ["needlestick injury"]
+
+
+def test_english_abbreviations_name_the_term_in_chinese_search(tmp_path):
+    """Readers type HIV and PPE in Latin letters in Chinese too: a term or alias written in
+    capitals in English names the term in every language's search."""
+    path = tmp_path / "g.yml"
+    path.write_text("terms:\n  - en: HIV\n    zh: 艾滋病病毒\n    pinyin: ai zi bing bing du\n"
+                    "    def_en: d\n    def_zh: 释义\n    aliases: {en: [human immunodeficiency virus]}\n",
+                    encoding="utf-8")
+    synonyms = glossary.search_synonyms(glossary.load_glossary(path), "zh")
+    assert synonyms["hiv"] == ["艾滋病病毒"]
+    assert "human immunodeficiency virus" not in synonyms

@@ -176,8 +176,8 @@ def search_synonyms(terms: list[Term], lang: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for term in terms:
         names = [term.name(lang), *term.aliases_in(lang)]
-        if lang != "en":  # abbreviations readers type in Latin letters in any language
-            names += [a for a in term.aliases_in("en") if a.isupper() and " " not in a]
+        if lang != "en":  # abbreviations readers type in Latin letters in any language (HIV, PPE)
+            names += [a for a in (term.en, *term.aliases_in("en")) if a.isupper() and " " not in a]
         names = list(dict.fromkeys(n.lower() for n in names))
         if len(names) < 2:
             continue

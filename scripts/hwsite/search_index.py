@@ -1,5 +1,5 @@
-"""What the build adds to Material's search: the glossary's synonyms, query stop words and
-result labels in each language's index (its `config.hw`, read by the worker prelude
+"""What the build adds to Material's search: the glossary's synonyms and abbreviations, stop
+words and result labels in each language's index (its `config.hw`, read by the worker prelude
 overrides/hw-search-worker.js), boosts for checkpoint sections, and the worker script
 itself (the prelude followed by Material's worker, one file).
 
@@ -40,17 +40,32 @@ def worker_script(prelude: str, material: str) -> str:
     return prelude.rstrip() + "\n" + material + "\n"
 
 
+_ABBREVIATION = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*")
+
+
+def abbreviations(names: list[str]) -> list[str]:
+    """The glossary names that are abbreviations (one word of letters and digits, two or more
+    capitals: WHO, ToT, N95 is not), lower case. The worker matches them whole and never takes
+    one for a stop word where it is written in capitals (WHO is not the pronoun who)."""
+    return sorted({name.lower() for name in names if _ABBREVIATION.fullmatch(name)})
+
+
 def enrich(index: dict, *, synonyms: dict[str, list[str]], stop_words: list[str],
-           labels: dict[str, str]) -> dict:
+           labels: dict[str, str], abbreviations: list[str] = (), keep: list[str] = ()) -> dict:
     """A language's index with the data the worker prelude reads (config.hw) and boosts:
-    labels maps a page's location to the text put before its sections' titles."""
+    labels maps a page's location to the text put before its sections' titles; stop_words are
+    the language's question words (the worker adds lunr's lists), keep the words of lunr's
+    lists that are not stop words in this language (打, to hit). lunr's stop-word filters leave
+    the index's pipeline: the worker applies one rule, with the abbreviations and keep, to the
+    index's words and the query's (lunr's filters know neither)."""
     docs = []
     for doc in index.get("docs", []):
         if _CHECKPOINT.search(doc.get("location", "")):
             doc = {**doc, "boost": doc.get("boost", 1) * CHECKPOINT_BOOST}
         docs.append(doc)
     present = {doc["location"] for doc in docs}
-    config = {**index.get("config", {}), "hw": {
-        "aliases": synonyms, "stop": stop_words,
+    pipeline = [step for step in index.get("config", {}).get("pipeline", []) if step != "stopWordFilter"]
+    config = {**index.get("config", {}), "pipeline": pipeline, "hw": {
+        "aliases": synonyms, "stop": stop_words, "keep": list(keep), "abbreviations": list(abbreviations),
         "labels": {page: text for page, text in sorted(labels.items()) if page in present}}}
     return {**index, "config": config, "docs": docs}

@@ -787,10 +787,14 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                     owner, rest = self.languages.split_uri(url)
                     if owner.locale == lang.locale:
                         labels[rest] = text
+                glossary_lang = lang.locale if lang.locale in glossary.LANGUAGES else "en"
                 part = search_index.enrich(
                     parts[lang.locale], labels=labels,
-                    synonyms=glossary.search_synonyms(terms, lang.locale if lang.locale in glossary.LANGUAGES else "en"),
-                    stop_words=lang.strings.get("search.stop_words", "").split())
+                    synonyms=glossary.search_synonyms(terms, glossary_lang),
+                    abbreviations=search_index.abbreviations(
+                        [n for t in terms for n in (t.en, t.name(glossary_lang), *t.aliases_in("en"), *t.aliases_in(glossary_lang))]),
+                    stop_words=lang.strings.get("search.stop_words", "").split(),
+                    keep=lang.strings.get("search.not_stop_words", "").split())
                 path = site / lang.folder / "search" / "search_index.json"
                 text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
                 write_atomically(path, text)
