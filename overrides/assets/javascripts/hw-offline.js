@@ -14,9 +14,15 @@
   var hadController = !!sw.controller;
   var WAIT_MS = 20000;
 
+  // URL folders of the languages other than the default ("zh/"), from the page's template
+  var folders = JSON.parse(script.dataset.folders || "[]");
+
+  function folderOf(rest) {
+    return folders.filter(function (folder) { return rest.indexOf(folder) === 0; })[0] || "";
+  }
+
   function languageRoot() {
-    var rest = location.pathname.slice(root.pathname.length);
-    return new URL(/^zh\//.test(rest) ? "zh/" : "", root).href;
+    return new URL(folderOf(location.pathname.slice(root.pathname.length)), root).href;
   }
 
   function pageAddress() {
@@ -129,11 +135,11 @@
      that page's twin (saved or not), not to the other language's offline page. */
   function pointSwitcherAtTwin() {
     if (!document.querySelector("[data-hw-offline-page]")) return;
-    var own = location.pathname.slice(root.pathname.length).replace(/^zh\//, "");
+    var rest = location.pathname.slice(root.pathname.length), own = rest.slice(folderOf(rest).length);
     if (own === "offline/") return;
+    // each link leads to its language's offline page, <language root>offline/: to the twin instead
     document.querySelectorAll("a.md-select__link[hreflang]").forEach(function (link) {
-      var zh = link.getAttribute("hreflang").indexOf("zh") === 0;
-      link.href = new URL((zh ? "zh/" : "") + own, root).href;
+      link.href = new URL(own, new URL("../", link.href)).href;
     });
   }
 
