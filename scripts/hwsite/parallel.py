@@ -32,17 +32,26 @@ def _start_worker(function: Callable) -> None:
     _worker_function = function
 
 
-def _apply(chunk: Sequence) -> list:
-    return [_worker_function(item) for item in chunk]
+def _apply(chunk: Sequence):
+    return _worker_function(chunk)
+
+
+def map_chunks_in_processes(function: Callable, items: Sequence, jobs: int) -> list:
+    """[function(chunk) for chunk in chunks of items], the chunks handled in `jobs` forked
+    worker processes when there are enough items (and fork exists); in one process, one
+    chunk of all the items. function must not raise: return errors as values. Results come
+    back in the order of the chunks."""
+    if jobs <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(items)]
+    size = -(-len(items) // (jobs * 4))  # a few chunks per worker, so both finish together
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (function,)) as pool:
+        return pool.map(_apply, chunks)
 
 
 def map_in_processes(function: Callable, items: Sequence, jobs: int) -> list:
     """[function(item) for item in items], in `jobs` forked worker processes when there
     are enough items (and fork exists). function must not raise: return errors as values.
     Results come back in the order of items, so output is the same as in one process."""
-    if jobs <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(item) for item in items]
-    size = -(-len(items) // (jobs * 4))  # a few chunks per worker, so both finish together
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (function,)) as pool:
-        return [result for chunk in pool.map(_apply, chunks) for result in chunk]
+    parts = map_chunks_in_processes(lambda chunk: [function(item) for item in chunk], items, jobs)
+    return [result for part in parts for result in part]

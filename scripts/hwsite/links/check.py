@@ -4,7 +4,6 @@ pages and the stylesheets pages load at the end, and return the Report."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from hwsite.links.hints import PathHints, closest_id, suggest_href
 from hwsite.links.parse import ALT, NAV, SWITCH, URL_WS, XLANG, PageData, Ref, parse_css, parse_page
 from hwsite.links.report import BadInput, ExternalRef, Finding, Report, sort_findings
 from hwsite.links.resolve import PageCtx, Site, Target, fragment_ok, is_page_path
+from hwsite.parallel import map_chunks_in_processes
 
 # A reference to a fragment of another page, checked once every page's ids are known:
 # (ctx, *ref, *target). Plain tuples because they travel back from worker processes,
@@ -254,21 +254,6 @@ def _check_batch(args: tuple[str, Site, list[str], bool]) -> _Partial:
     return checker.out
 
 
-# A worker process's site and options, set once when the worker starts: passing the site
-# with every batch pickled its file list (and rebuilt its lookups) eight times a run.
-_worker: tuple[str, Site, bool] | None = None
-
-
-def _start_worker(root: str, site: Site, collect_external: bool) -> None:
-    global _worker
-    _worker = (root, site, collect_external)
-
-
-def _check_batch_in_worker(paths: list[str]) -> _Partial:
-    root, site, collect_external = _worker
-    return _check_batch((root, site, paths, collect_external))
-
-
 def check_site(site_dir: str | os.PathLike, config: SiteConfig | None = None,
                jobs: int = 1, collect_external: bool = True) -> Report:
     """Check every page of the built site in site_dir; external URLs are only collected
@@ -285,18 +270,11 @@ def check_site(site_dir: str | os.PathLike, config: SiteConfig | None = None,
     site = Site(list_files(root), config or SiteConfig())
     paths = sorted(site.pages)
     main = _Checker(site, collect_external, root)
-    # fork: workers inherit the loaded modules; forking costs a few ms, so small sites
-    # stay in one process.
-    if jobs > 1 and len(paths) >= 200 and "fork" in multiprocessing.get_all_start_methods():
-        size = -(-len(paths) // (jobs * 4))
-        batches = [paths[i : i + size] for i in range(0, len(paths), size)]
-        # fork: the workers get the site as it is in memory, without pickling it
-        with multiprocessing.get_context("fork").Pool(
-                jobs, _start_worker, (root, site, collect_external)) as pool:
-            for part in pool.imap_unordered(_check_batch_in_worker, batches):
-                main.out.merge(part)
-    else:
-        main.out.merge(_check_batch((root, site, paths, collect_external)))
+    # pages in batches, in worker processes on a large site (hwsite.parallel: forked, so the
+    # workers get the site as it is in memory, without pickling it)
+    for part in map_chunks_in_processes(lambda batch: _check_batch((root, site, batch, collect_external)),
+                                        paths, jobs):
+        main.out.merge(part)
     done: set[str] = set()
     while main.out.stylesheets - done:
         path = min(main.out.stylesheets - done)
