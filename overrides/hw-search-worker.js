@@ -15,7 +15,8 @@
      words of config.hw.stop; a glossary abbreviation written in capitals is never a stop word
      and is matched whole (WHO: not the pronoun who, not who* = whole);
    - a word the index does not know is replaced by the closest index term within one or two
-     edits (tuberclosis -> tuberculosis, 结合病 -> 结核病);
+     edits (tuberclosis -> tuberculosis); so is a Han run the dictionary reads only with a
+     character left over (结合病 as 结合 + 病 -> 结核病, 锐气伤 -> 锐器伤);
    Material's segmenter is then made to take each of these words as it is. Result items of a
    module's sections get the module's name in front of their title (config.hw labels). */
 (function () {
@@ -226,7 +227,13 @@
       if (HAN.test(token)) {
         token.split(/(\P{sc=Han}+)/u).forEach(function (part) {
           if (!part) return;
-          if (HAN.test(part)) words.push.apply(words, segmentHan(part)); else words.push(part);
+          if (!HAN.test(part)) { words.push(part); return; }
+          var segmented = segmentHan(part);
+          // a run the dictionary reads only with a character left over (结合+病, 锐气+伤) and that
+          // is one character off a word of the index (结核病, 锐器伤) is that word mistyped
+          if (segmented.length > 1 && !hanDict[part] && segmented.some(function (w) { return w.length === 1; }) &&
+              corrections(part).length) words.push(part);
+          else words.push.apply(words, segmented);
         });
       } else words.push(token);
     });

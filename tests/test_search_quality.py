@@ -84,3 +84,20 @@ def test_index_config_hands_the_stop_word_rule_to_the_worker():
                                  abbreviations=["who"], keep=["打"])["config"]
     assert config["pipeline"] == []
     assert config["hw"]["keep"] == ["打"] and config["hw"]["abbreviations"] == ["who"]
+
+
+@pytest.mark.parametrize("query, section", [
+    ("结合病", "modules/03-biological-hazards/#checkpoint-7"),  # 结核病 (tuberculosis), 核 typed as 合
+    ("功效学", "modules/02-musculoskeletal-hazards/#"),  # 工效学 (ergonomics), 工 typed as 功
+])
+def test_mistyped_chinese_word_that_reads_as_known_words_is_corrected(browser, site_url, query, section):
+    """A Chinese run that the dictionary reads only with a character left over (结合 + 病) and
+    that is one character off an index word (结核病) is that word mistyped (hw-search-worker.js,
+    rewrite): the word's section is shown, not what 结合 (to combine) finds."""
+    with search_eval.SearchSession(site_url, browser) as session:
+        outcome = session.search(search_eval.Query("zh", query, "", "", "typo"))
+    page, _, anchor = section.partition("#")
+    if anchor:
+        assert f"{page}#{anchor}" in outcome.sections[:3], outcome.sections[:3]
+    else:
+        assert page in outcome.pages[:3], outcome.pages[:3]
