@@ -41,6 +41,11 @@
   // a page's second-best section is shown beside its best when it scores this share of it;
   // measured, README "Search": 0.9, 0.8, 0.6, 0.5, 0 (always two)
   var SECOND_SECTION = 0.5;
+  // a section whose heading names every word of a query of two or more words is about them all
+  // (Hospital infection management, Rest rooms), one whose text mentions them may not be: its
+  // score is multiplied by 1 + HEADING; measured, README "Search": 0.5 to 3 alike, 2
+  var HEADING = 2;
+  var headings = {}, whole = {};  // location -> words of its heading; query words matched whole
 
   function lower(s) { return s.toLowerCase(); }
 
@@ -325,9 +330,11 @@
       });
     });
     order.forEach(function (w) { if (out[w] !== "typed" && out[w] !== "form") added[w] = 1; });
+    whole = {};
     return order.length ? order.map(function (w) {
       // whole: forms, abbreviations, stop words kept as words (打* is 打印, 打扫 ...) and numbers (19* is 190)
-      return w + (out[w] === "form" || caps[w] || keep[w] || /^\d+$/.test(w) ? "^" : "*^") + ((freq[w] || 0) > common ? Math.min(COMMON_WEIGHT, WEIGHTS[out[w]]) : WEIGHTS[out[w]]);
+      if (out[w] === "form" || caps[w] || keep[w] || /^\d+$/.test(w)) whole[w] = true;
+      return w + (whole[w] ? "^" : "*^") + ((freq[w] || 0) > common ? Math.min(COMMON_WEIGHT, WEIGHTS[out[w]]) : WEIGHTS[out[w]]);
     }).join(" ") : query;
   }
 
@@ -347,6 +354,17 @@
     return found / concepts.length;
   }
 
+  /* Whether a section's heading holds each word the reader typed (of two or more), itself or a
+     word that stands for it, matched as lunr matches it (whole, or as a prefix). */
+  function headingNamesAll(location) {
+    var words = headings[location];
+    if (!words || concepts.length < 2) return false;
+    function named(term) {
+      return words.some(function (w) { return whole[term] ? w === term : w.indexOf(term) === 0; });
+    }
+    return concepts.every(function (concept) { return Object.keys(concept.terms).some(named); });
+  }
+
   /* Material scores a result lunr's score x (1 + b^2), b = 1 for a page + the share of query
      clauses it matched; with the clauses this prelude adds, a glossary entry that lists every
      alias beat the section about the term. The same formula with the share of the reader's words
@@ -363,6 +381,7 @@
           var material = +page + keys.filter(function (k) { return item.terms[k]; }).length / keys.length;
           var ours = +page + coverage(item.terms);
           item.score = item.score / (1 + material * material) * (1 + ours * ours);
+          if (!page && headingNamesAll(item.location)) item.score *= 1 + HEADING;
         }
         var ref = page ? item.location : item.location.slice(0, item.location.indexOf("#"));
         if (!groups[ref]) { groups[ref] = []; order.push(ref); }
@@ -408,6 +427,11 @@
     if (message.type === 0 && message.data && message.data.config) {  // SETUP
       hw = message.data.config.hw || {};
       hw.separator = message.data.config.separator;
+      var split = new RegExp(hw.separator || "\\s+");
+      (message.data.docs || []).forEach(function (doc) {
+        headings[doc.location] = lower(doc.title || "").split(split)
+          .map(function (w) { return w.replace(TRIM, ""); }).filter(Boolean);
+      });
       (hw.keep || []).forEach(function (w) { keep[w] = true; });
       (hw.abbreviations || []).forEach(function (w) { caps[w] = true; });
       // a tag (skipped: its attributes are no tokens) or one of the abbreviations (letters and

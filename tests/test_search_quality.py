@@ -101,3 +101,16 @@ def test_mistyped_chinese_word_that_reads_as_known_words_is_corrected(browser, s
         assert f"{page}#{anchor}" in outcome.sections[:3], outcome.sections[:3]
     else:
         assert page in outcome.pages[:3], outcome.pages[:3]
+
+
+@pytest.mark.parametrize("query, section", [
+    ("hospital infection", "resources/chinese-law-and-standards/#hospital-infection-management"),
+    ("rest room", "fact-sheets/caring-for-medical-staff-changning/#rest-rooms"),
+])
+def test_section_whose_heading_names_every_word_is_shown(browser, site_url, query, section):
+    """A section whose heading holds every word of the query (hw-search-worker.js, HEADING) is
+    shown among the first three, above sections of other pages that only mention the words
+    (module 3's checkpoints on vaccination and TB for "hospital infection")."""
+    with search_eval.SearchSession(site_url, browser) as session:
+        outcome = session.search(search_eval.Query("en", query, "", "", "two-word"))
+    assert section in outcome.sections[:3], outcome.sections[:3]
