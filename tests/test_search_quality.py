@@ -23,10 +23,14 @@ from hwsite import search_index
 # 83.5, exact 100.0; zh 92.8 / 90.1 / 82.3, exact 98.6 (page in top 3 / section in top 3 / page first).
 # Measured after one stop-word rule for index and query, abbreviations matched whole, common
 # words weighed down, glossary WHO/ILO entries and more aliases (branch search2, 2026-12-03):
-# en 95.4 / 92.0 / 89.0, exact 100.0; zh 95.8 / 92.6 / 85.2, exact 98.6.
+# en 95.4 / 92.0 / 89.0, exact 100.0; zh 95.8 / 92.6 / 85.2, exact 98.6. Measured after Chinese
+# typos read as the index word, the heading rule, title boost 10 and content naming what module 4
+# checkpoints 5-6 and module 6 checkpoint 1 cover (branch search3, 2026-12-03): en 95.4 / 94.5 /
+# 88.2, exact 100.0; zh 97.0 / 95.1 / 87.3, exact 100.0 (held-out set, not floored: en 94.6 /
+# 89.2 / 82.4, zh 97.3 / 89.3 / 77.3).
 FLOORS = {
-    "en": {"page_top3": 94, "section_top3": 91, "page_first": 88, "exact_page_top3": 98},
-    "zh": {"page_top3": 94, "section_top3": 91, "page_first": 84, "exact_page_top3": 97},
+    "en": {"page_top3": 94, "section_top3": 93, "page_first": 87, "exact_page_top3": 99},
+    "zh": {"page_top3": 96, "section_top3": 94, "page_first": 86, "exact_page_top3": 99},
 }
 
 
@@ -43,7 +47,9 @@ def test_query_set_covers_both_languages_and_every_kind(queries):
 
 
 def test_every_expected_page_and_section_exists(real_site, queries):
-    assert search_eval.missing_targets(real_site, queries) == []
+    heldout = search_eval.load_queries(search_eval.HELDOUT)
+    assert {q.lang for q in heldout} == set(FLOORS)
+    assert search_eval.missing_targets(real_site, queries + heldout) == []
 
 
 def test_search_finds_what_health_workers_look_for(browser, site_url, queries):
