@@ -149,6 +149,23 @@ def test_a_serve_rebuild_after_a_glossary_edit_shows_the_new_term(served):
     assert serve.index("zh")["a/#hands"]["text"] != zh_before
 
 
+def test_a_serve_rebuild_after_a_term_is_removed_no_longer_keeps_it_as_one_word(served):
+    """jieba's user dictionary words live in its process-wide segmenter: Material loads the
+    dictionary file on every build, which adds words and never drops one. A term removed from
+    the glossary while serving is segmented like any other text at the next rebuild."""
+    serve, project, glossary = served
+    original = glossary.read_text(encoding="utf-8")
+    glossary.write_text(original + GLOSSARY_ENTRY, encoding="utf-8")
+    serve.rebuild()
+    assert "\u200b手卫生时机\u200b" in serve.index("zh")["a/#hands"]["text"]
+    glossary.write_text(original, encoding="utf-8")
+
+    serve.rebuild()
+
+    assert "手卫生时机" not in serve.index("zh")["a/#hands"]["text"].split("\u200b")
+    serve.assert_same_as_without_caches(serve.site.parent)
+
+
 def test_a_serve_rebuild_indexes_the_edited_page_and_reuses_the_others(served):
     serve, project, _ = served
     before = serve.index("zh")

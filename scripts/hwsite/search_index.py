@@ -18,6 +18,27 @@ from pathlib import Path
 CHECKPOINT_BOOST = 3.0
 _CHECKPOINT = re.compile(r"#checkpoint-\d+$")
 
+# The user dictionary jieba's default segmenter holds, in this process (None: none loaded yet).
+_loaded_user_dict: str | None = None
+
+
+def fresh_segmenter(user_dict: str) -> None:
+    """Before Material's search plugin loads the jieba user dictionary `user_dict` (the file's
+    text): jieba keeps every word it ever loaded for the life of the process, and `mkdocs serve`
+    rebuilds in one process, so a term removed from the glossary stayed one word until restart.
+    When the dictionary differs from the one loaded before, jieba's default segmenter starts
+    again from its main dictionary (re-initialised in place: jieba's module functions, which
+    Material calls, are bound to it); the same dictionary keeps it as it is."""
+    global _loaded_user_dict
+    if _loaded_user_dict is not None and user_dict != _loaded_user_dict:
+        try:
+            import jieba
+        except ImportError:  # no Chinese segmentation at all
+            return
+        jieba.dt.__init__(jieba.dt.dictionary)
+    _loaded_user_dict = user_dict
+
+
 def worker_file_name(script: str) -> str:
     """Name of the combined worker under assets/javascripts/workers/ (keeps Material's
     `search.` prefix, which the request guard and the service worker look for)."""

@@ -238,6 +238,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             text = glossary.jieba_user_dict(self._glossary())
             if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
                 write_atomically(path, text)
+            search_index.fresh_segmenter(text)  # a removed term is no longer one word
         if self._outer_pass(config) and search is not None and self.command == "serve":
             main = search.config.jieba_dict  # jieba's main dictionary, if not its own
             main_version = os.stat(main).st_mtime_ns if main and os.path.isfile(main) else None
