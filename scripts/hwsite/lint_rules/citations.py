@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from hwsite.lint_rules.common import ERROR, PROTECTED, Finding, Page, excerpt
 from hwsite.sources.cite import citations_in_line, frontmatter_keys
@@ -31,9 +30,6 @@ CODES = {
     "figure-without-citation": ERROR,
     **REGISTRY_CODES,
 }
-
-# The two trees of the site and their languages (as hwsite.lint_rules.common.classify).
-TREES = {"docs": "en", "docs_zh": "zh"}
 
 FIGURE = re.compile(
     r"\d(?:[\d,.]*\d)?\s?(?:%|％|per ?cent\b|percent\b)"
@@ -138,21 +134,12 @@ def check_figures(page: Page) -> list[Finding]:
     return findings
 
 
-def _tree_path(file: str) -> tuple[str, str] | None:
-    """(language, path inside its tree) of a page under docs/ or docs_zh/."""
-    parts = Path(file).resolve().parts
-    for index in range(len(parts) - 2, -1, -1):
-        if parts[index] in TREES:
-            return TREES[parts[index]], "/".join(parts[index + 1:])
-    return None
-
-
 def check_languages(pages: Iterable[Page], registry: Registry | None = None) -> list[Finding]:
     """citations-differ-between-languages: for each page whose twin in the other tree
     was linted too, every key one cites and the other does not (front matter and
     text together), reported where it is cited. Keys the registry does not know are
     left to unknown-key when a registry is given."""
-    return check_cited_keys([(page.file, cited_keys(page)) for page in pages], registry)
+    return check_cited_keys([(page.file, page.tree, cited_keys(page)) for page in pages], registry)
 
 
 def cited_keys(page: Page) -> list[tuple[str, int]]:
@@ -160,13 +147,12 @@ def cited_keys(page: Page) -> list[tuple[str, int]]:
     return _keys_with_lines(page)
 
 
-def check_cited_keys(cited_pages: Iterable[tuple[str, list[tuple[str, int]]]],
+def check_cited_keys(cited_pages: Iterable[tuple[str, tuple[str, str] | None, list[tuple[str, int]]]],
                      registry: Registry | None = None) -> list[Finding]:
-    """check_languages() of (file, cited_keys(page)) pairs: what worker processes that
-    linted the pages send back instead of the pages."""
+    """check_languages() of (page.file, page.tree, cited_keys(page)) triples: what worker
+    processes that linted the pages send back instead of the pages."""
     by_path: dict[str, dict[str, tuple[str, list[tuple[str, int]]]]] = {}
-    for file, cited in cited_pages:
-        where = _tree_path(file)
+    for file, where, cited in cited_pages:
         if where:
             by_path.setdefault(where[1], {})[where[0]] = (file, cited)
     findings = []

@@ -264,7 +264,8 @@ def fix_text(text: str, page: Page) -> tuple[str, list[Change]]:
         for number, edits in touched.items():
             lines[number - 1] = _apply(lines[number - 1], edits)
         text = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
-        current = Page(md.parse_source(text, page.file), page.lang, page.section, page.kind, page.name)
+        current = Page(md.parse_source(text, page.file), page.lang, page.section, page.kind, page.name,
+                       page.tree)
     return text, changes
 
 
