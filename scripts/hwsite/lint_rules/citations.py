@@ -37,6 +37,21 @@ FIGURE = re.compile(
     r"|\d(?:[\d,.]*\d)?\s?(?:million|billion)\b"
     r"|\d(?:[\d,.]*\d)?\s?[万亿]",
     re.IGNORECASE)
+# Every FIGURE match ends in one of these (case-insensitively "cent" or "llion": the
+# letters IGNORECASE folds specially are i, k and s, and "llion" leaves out the i). The
+# regex engine tries FIGURE at every digit of a page; looking for these first leaves it
+# the few pages that can have a figure.
+_FIGURE_ENDS = ("%", "％", "万", "亿", "百分之")
+_FIGURE_WORDS = ("cent", "llion")
+
+
+def _may_hold_figure(text: str) -> bool:
+    if any(end in text for end in _FIGURE_ENDS):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _FIGURE_WORDS)
+
+
 _BLOCK_START = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
 # Headings, table rows and images: an image's alt text repeats the figures that its
 # caption (the next paragraph) cites.
@@ -113,7 +128,7 @@ def _paragraphs(page: Page) -> list[list[int]]:
 def check_figures(page: Page) -> list[Finding]:
     """figure-without-citation: a paragraph or list item with a figure and no [@key]."""
     findings = []
-    if not FIGURE.search("\n".join(page.prose[page.source.front_matter.end_line:])):
+    if not _may_hold_figure(page.prose_body) or not FIGURE.search(page.prose_body):
         return findings  # most pages: no figure anywhere, so no paragraph to look at
     for block in _paragraphs(page):
         lines = [page.prose[n - 1] for n in block]

@@ -83,6 +83,18 @@ class Page:
         """prose_lines() of the source."""
         return prose_lines(self.source, self.links + self.images)
 
+    # Rules search the whole body at once, then look only at the lines a match is on.
+    @cached_property
+    def prose_body(self) -> str:
+        """The prose lines after the front matter, joined by line ends."""
+        return "\n".join(self.prose[self.source.front_matter.end_line:])
+
+    @cached_property
+    def prose_body_starts(self) -> list[int]:
+        """Offset in prose_body where each of its lines starts (and one past the end)."""
+        body = self.prose[self.source.front_matter.end_line:]
+        return list(itertools.accumulate((len(text) + 1 for text in body), initial=0))
+
 
 TREES = {"docs": "en", "docs_zh": "zh"}
 
@@ -238,12 +250,59 @@ def _destination_end(line: str, start: int) -> int:
 
 
 # No alternative matches across a line end, so one search of the whole body finds
-# what a search of each line would.
-_PROSE_PATTERNS = re.compile("|".join(_PROSE_ALTERNATIVES), re.IGNORECASE)
-_BLOCK_MARKER_LINE = re.compile(r"^" + _BLOCK_MARKER.pattern, re.MULTILINE)
-_ABBREVIATION_LINE = re.compile(r"^" + _ABBREVIATION.pattern, re.MULTILINE)
+# what a search of each line would. The alternatives that start with a letter (bare
+# URLs and addresses) are searched apart from the others, see _prose_spans().
+_PROSE_SYMBOLS = re.compile("|".join(_PROSE_ALTERNATIVES[:3] + _PROSE_ALTERNATIVES[7:]), re.IGNORECASE)
+_PROSE_WORDS = re.compile("|".join(_PROSE_ALTERNATIVES[3:7]), re.IGNORECASE)
+# Where a _PROSE_WORDS match can start: at one of these letters (each alternative starts
+# with a case-sensitive class), with ':' 3 to 6 characters in (ftp:, http:, https:,
+# mailto:) or '.' 3 characters in (www.).
+_WORD_FIRST = frozenset("hHfFmMwW")
+_WORD_MARK = re.compile(r":|\.(?<=[wW]{3}\.)")
+_MARK_DISTANCES = {":": (3, 4, 5, 6), ".": (3,)}
+# Searched in "\n" + body: a literal first character lets the regex engine skip to the
+# line starts instead of trying ^ at every character.
+_BLOCK_MARKER_LINE = re.compile(r"\n" + _BLOCK_MARKER.pattern)
+_ABBREVIATION_LINE = re.compile(r"\n" + _ABBREVIATION.pattern)
 _MASKED_RUN = re.compile(r" +")
 _NOT_SPACE = re.compile(r"[^ ]")
+
+
+def _prose_spans(body: str) -> list[tuple[int, int]]:
+    """The spans of the _PROSE_ALTERNATIVES that re.finditer() of all of them in one
+    pattern finds in body (tried in order at each place, each search going on after
+    the last match). That pattern spent most of its time trying the letter
+    alternatives at every h, f, m and w of the page; a match of them starts where
+    _WORD_MARK says, so only those places are tried. At any place only one of the two
+    groups can match: their first characters differ."""
+    found = set()
+    for mark in _WORD_MARK.finditer(body):
+        at = mark.start()
+        for distance in _MARK_DISTANCES[mark.group()]:
+            if at >= distance and body[at - distance] in _WORD_FIRST:
+                found.add(at - distance)
+    candidates = sorted(found)
+    spans = []
+    at = index = 0
+    symbol = _PROSE_SYMBOLS.search(body)
+    while True:
+        word = None
+        while index < len(candidates):
+            start = candidates[index]
+            if symbol is not None and start >= symbol.start():
+                break
+            index += 1
+            if start >= at:
+                word = _PROSE_WORDS.match(body, start)
+                if word is not None:
+                    break
+        match = word or symbol
+        if match is None:
+            return spans
+        spans.append(match.span())
+        at = match.end()
+        if symbol is not None and symbol.start() < at:
+            symbol = _PROSE_SYMBOLS.search(body, at)
 
 
 def _unmasked(original: str, masked: str) -> str:
@@ -297,17 +356,19 @@ def prose_lines(source: Source, links: list | None = None) -> list[str]:
     starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
     spans: dict[int, list[tuple[int, int]]] = {}  # index in texts -> spans to protect
 
-    def add(match: re.Match) -> None:
-        index = bisect_right(starts, match.start()) - 1
-        spans.setdefault(index, []).append((match.start() - starts[index], match.end() - starts[index]))
+    def add(start: int, stop: int) -> None:
+        index = bisect_right(starts, start) - 1
+        spans.setdefault(index, []).append((start - starts[index], stop - starts[index]))
 
     whole = set()  # lines protected as a whole: definitions, abbreviations
     whole.update(number - end - 1 for number in definitions if number > end)
-    whole.update(bisect_right(starts, m.start()) - 1 for m in _ABBREVIATION_LINE.finditer(body))
-    for match in _BLOCK_MARKER_LINE.finditer(body):
-        add(match)
-    for match in _PROSE_PATTERNS.finditer(body):
-        add(match)
+    # In "\n" + body, a match's "\n" is at the body offset where its line starts.
+    lined = "\n" + body
+    whole.update(bisect_right(starts, m.start()) - 1 for m in _ABBREVIATION_LINE.finditer(lined))
+    for match in _BLOCK_MARKER_LINE.finditer(lined):
+        add(match.start(), match.end() - 1)
+    for start, stop in _prose_spans(body):
+        add(start, stop)
     for number, targets in link_targets.items():
         index = number - end - 1
         if index < 0 or index in whole:

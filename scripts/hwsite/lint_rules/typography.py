@@ -4,7 +4,6 @@ letters or numbers (mainland style: none). Safe fixes for --fix."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ CHINESE_CONTEXT = set(CJK_CLOSING + CJK_OPENING)
 _PUNCT = re.compile(
     rf"(?<=[{LEFT_CHINESE}])[*_~]*(?P<p>[,.:;?!])(?P<space>[ \t]*)"
     rf"(?=[*_~]*(?P<right>[{RIGHT_CHINESE}]|[A-Za-z0-9\[]|\Z))")
+_BRACKET = re.compile(r"[(（)）]")
 _DOUBLED = re.compile(r"([。，！？；：、])\1+")
 _SPACE = re.compile(rf"(?<=[{HAN_CHARS}])[ \t]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \t]+(?=[{HAN_CHARS}])")
 _ENTITY_END = re.compile(r"&#?[A-Za-z0-9]+\Z")
@@ -142,11 +142,12 @@ def _bracket_edits(text: str, opening: int, closing: int) -> tuple[Edit, ...]:
 def _brackets(text: str, number: int) -> list[Issue]:
     issues = []
     stack: list[int] = []
-    for index, char in enumerate(text):
+    for bracket in _BRACKET.finditer(text):
+        index, char = bracket.start(), bracket.group()
         if char in "(（":
             stack.append(index)
             continue
-        if char not in ")）" or not stack:
+        if not stack:
             continue
         opening = stack.pop()
         open_char = text[opening]
@@ -198,8 +199,7 @@ def _issues(page: Page) -> tuple[list[Issue], list[Issue]]:
     body = []
     end = page.source.front_matter.end_line
     texts = page.prose[end:]
-    starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
-    joined = "\n".join(texts)
+    starts, joined = page.prose_body_starts, page.prose_body
     candidates = {bisect_right(starts, m.start()) - 1
                   for pattern in _CANDIDATES for m in pattern.finditer(joined)}
     for index in sorted(candidates):
