@@ -34,13 +34,15 @@ _DOUBLED = re.compile(r"([。，！？；：、])\1+")
 _SPACE = re.compile(rf"(?<=[{HAN_CHARS}])[ \t]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \t]+(?=[{HAN_CHARS}])")
 _ENTITY_END = re.compile(r"&#?[A-Za-z0-9]+\Z")
 # Where the rules above can find something (more places than they do, none across a line
-# end): a half-width mark or closing bracket, a doubled mark, a space next to a Chinese
-# character. Searching the whole page for these leaves the few lines worth checking;
-# each starts with a literal or a class, which the regex engine skips to quickly.
+# end): a half-width mark or closing bracket, a doubled mark, and _SPACE's own matches
+# (a space next to any Chinese character made every list item and heading a candidate).
+# Searching the whole page for these leaves the few lines worth checking; each starts
+# with a literal or a class, which the regex engine skips to quickly.
 _CANDIDATES = (
     re.compile(r"[,.:;?!)）]"),
     re.compile("|".join(mark * 2 for mark in "。，！？；：、")),
-    re.compile(rf"[ \t](?:(?<=[{HAN_CHARS}][ \t])|(?=[{HAN_CHARS}]))"),
+    re.compile(rf"[ \t](?:(?<=[{HAN_CHARS}][ \t])[ \t]*(?=[A-Za-z0-9])"
+               rf"|(?<=[A-Za-z0-9%][ \t])[ \t]*(?=[{HAN_CHARS}]))"),
 )
 
 
