@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -594,21 +595,21 @@ class _Document:
 
     def __init__(self, source: Source):
         self.definitions: dict[str, tuple[str, int, str]] = {}  # key -> target, line, label
-        scan_lines = list(source.masked)
-        for index, line in enumerate(source.masked):
-            match = _REF_DEF.match(line) if "]:" in line else None
-            if match:
-                target = match["angle"] if match["angle"] is not None else match["dest"]
-                # a repeated label: the last definition wins, as in Python-Markdown (which
-                # builds the site; CommonMark would keep the first)
-                self.definitions[_label_key(match["label"])] = (target, index + 1, match["label"].strip())
-                scan_lines[index] = _blank(line)  # a definition is no [shortcut] link
-        self.masked = "\n".join(scan_lines)
+        self.masked = "\n".join(source.masked)
+        if "]:" in self.masked:  # most pages have no reference definitions
+            scan_lines = list(source.masked)
+            for index, line in enumerate(source.masked):
+                match = _REF_DEF.match(line) if "]:" in line else None
+                if match:
+                    target = match["angle"] if match["angle"] is not None else match["dest"]
+                    # a repeated label: the last definition wins, as in Python-Markdown (which
+                    # builds the site; CommonMark would keep the first)
+                    self.definitions[_label_key(match["label"])] = (target, index + 1, match["label"].strip())
+                    scan_lines[index] = _blank(line)  # a definition is no [shortcut] link
+            self.masked = "\n".join(scan_lines)
         self.brackets = _bracket_pairs(self.masked)
         self.original = "\n".join(source.lines)
-        self.starts = [0]
-        for line in source.lines:
-            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.starts = list(accumulate((len(line) + 1 for line in source.lines), initial=0))
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset)
@@ -622,8 +623,10 @@ def _escaped(text: str, index: int) -> bool:
 
 
 # What _bracket_pairs looks at: an escaped character (skipped), a bracket, or the line
-# end before a blank line (which ends the paragraph).
-_BRACKET_TOKEN = re.compile(r"\\[\s\S]|[\[\]]|\n(?=[^\S\n]*(?:\n|\Z))")
+# end before a blank line (which ends the paragraph). Every alternative starts with a
+# literal: then the regex engine skips to those characters (an alternative starting with
+# a class such as [\[\]] makes it try every character of the page).
+_BRACKET_TOKEN = re.compile(r"\\[\s\S]|\[|\]|\n(?=[^\S\n]*(?:\n|\Z))")
 
 
 def _bracket_pairs(text: str) -> dict[int, int]:
@@ -645,6 +648,9 @@ def _bracket_pairs(text: str) -> dict[int, int]:
     return pairs
 
 
+_DESTINATION_SPECIAL = re.compile(r"[\\ \t\n()]")
+
+
 def _inline_destination(text: str, start: int) -> int | None:
     """Parse '(dest "title")' with text[start] == '('; return the index after ')',
     or None when it is not a link destination."""
@@ -659,6 +665,11 @@ def _inline_destination(text: str, start: int) -> int | None:
     else:
         depth = 0
         while i < n:
+            special = _DESTINATION_SPECIAL.search(text, i)  # skips the ordinary characters
+            if special is None:
+                i = n
+                break
+            i = special.start()
             char = text[i]
             if char == "\\":
                 i += 2

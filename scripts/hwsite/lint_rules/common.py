@@ -235,17 +235,19 @@ _BLOCK_MARKER = re.compile(r"[ \t]*(?:!!!|\?\?\?\+?|===\+?)[ \t]+[\w-]+(?:[ \t]+
 _ABBREVIATION = re.compile(r"[ \t]*\*\[[^\]\n]+\]:")
 
 
+_PARENTHESIS = re.compile(r"[()]")
+
+
 def _destination_end(line: str, start: int) -> int:
     """Index after the ')' that closes the '(' at start (balanced, one line)."""
     depth = 0
-    for index in range(start, len(line)):
-        char = line[index]
-        if char == "(":
+    for match in _PARENTHESIS.finditer(line, start):
+        if match.group() == "(":
             depth += 1
-        elif char == ")":
+        else:
             depth -= 1
             if depth == 0:
-                return index + 1
+                return match.end()
     return len(line)
 
 
