@@ -226,12 +226,17 @@ def stamp_bytes(data: bytes, version: str, file: str = "<bytes>") -> bytes:
 
 # ---------------------------------------------------------------- comparison
 
+# Compiled once: normalise_target runs for every link of every page.
+_EXTERNAL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
+_ZH_VARIANT = re.compile(r"\.zh(\.[A-Za-z0-9]+)\Z")
+
+
 def normalise_target(target: str, lang: str) -> str:
     """A link or image target as compared across languages: x.zh.svg is x.svg,
     '/zh/...' in a Chinese page is '/...', relative paths are normalised; external
     URLs stay as they are."""
     target = target.strip()
-    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//", target):
+    if _EXTERNAL.match(target):
         return target
     path, hash_, fragment = target.partition("#")
     path = unquote(path)
@@ -243,7 +248,7 @@ def normalise_target(target: str, lang: str) -> str:
         path = posixpath.normpath(path) + trailing
         if path == ".":
             path = ""
-    path = re.sub(r"\.zh(\.[A-Za-z0-9]+)\Z", r"\1", path)
+    path = _ZH_VARIANT.sub(r"\1", path)
     return path + hash_ + fragment
 
 

@@ -445,15 +445,15 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
     """Mask code and comments; return the masked lines and the code blocks found."""
     masked: list[str] = []
     blocks: list[CodeBlock] = []
-    fence: tuple[str, int, int, str] | None = None  # char, length, start line, lang
+    fence: tuple[re.Pattern, int, str] | None = None  # closing line, start line, lang
     indented: tuple[int, int] | None = None  # code indent, start line
     containers = [0]  # content indents of open admonitions/list items
     in_comment = False
     prev_blank = True
     for number, line in enumerate(lines, start=1):
         if fence is not None:
-            char, length, start, lang = fence
-            if re.fullmatch(r"[ \t]*%s{%d,}[ \t]*" % (re.escape(char), length), line):
+            closing, start, lang = fence
+            if closing.fullmatch(line):
                 blocks.append(CodeBlock(start, number, lang, True, True))
                 fence = None
                 prev_blank = False
@@ -468,7 +468,7 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             masked.append(line)
             prev_blank = True
             continue
-        indent = _indent_width(line)
+        indent = _indent_width(line) if line[0] in " \t" else 0
         content = line.lstrip(" \t")
         is_container = content[:1] in _CONTAINER_FIRST and bool(_CONTAINER.match(content))
         if indented is not None:
@@ -485,7 +485,8 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
         if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
             info = opening["info"].strip().lstrip("{").lstrip(".")
             lang = re.split(r"[\s{}]", info, maxsplit=1)[0] if info else ""
-            fence = (opening["fence"][0], len(opening["fence"]), number, lang)
+            closing = re.compile(r"[ \t]*%s{%d,}[ \t]*" % (re.escape(opening["fence"][0]), len(opening["fence"])))
+            fence = (closing, number, lang)
             masked.append(_blank(line))
             prev_blank = False
             continue
@@ -497,11 +498,14 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             continue
         if is_container:
             containers.append(indent + TAB_LENGTH)
-        text, in_comment = _mask_inline(line, False)
-        masked.append(text)
+        if "`" in line or "<" in line or "\\" in line:
+            text, in_comment = _mask_inline(line, False)
+            masked.append(text)
+        else:  # nothing to mask (what _mask_inline checks first, without the call)
+            masked.append(line)
         prev_blank = False
     if fence is not None:
-        blocks.append(CodeBlock(fence[2], len(lines), fence[3], True, False))
+        blocks.append(CodeBlock(fence[1], len(lines), fence[2], True, False))
     return masked, blocks
 
 
@@ -698,6 +702,9 @@ def _inline_destination(text: str, start: int) -> int | None:
     return None
 
 
+_REFERENCE_LABEL = re.compile(r"[ ]?\[([^\[\]]*)\]")
+
+
 def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
     """Inline links and images as (offset, Link), and the definition labels used by
     links and by images."""
@@ -738,7 +745,7 @@ def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
                 i = stop
                 continue
             stop = after
-            bracket = re.match(r"[ ]?\[([^\[\]]*)\]", text[after:end])
+            bracket = _REFERENCE_LABEL.match(text[after:end])
             if bracket:
                 reference = bracket[1] or label_text
                 stop = after + bracket.end()
@@ -753,12 +760,15 @@ def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
     return links, images, used_by_links, used_by_images
 
 
+_TITLED_DESTINATION = re.compile(r"(\S+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\Z", re.S)
+
+
 def _strip_title(dest: str) -> str:
     """'x.md "Title"' -> 'x.md'; '<a b.md>' -> 'a b.md'."""
     if dest.startswith("<"):
         close = dest.find(">")
         return dest[1:close] if close > 0 else dest
-    match = re.match(r"(\S+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\Z", dest, re.S)
+    match = _TITLED_DESTINATION.match(dest)
     return match[1] if match else dest.split()[0] if dest.split() else ""
 
 
@@ -828,13 +838,16 @@ def images(source: Source) -> list[Link]:
 _TABLE_SEPARATOR = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
 
 
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+
+
 def _cells(row: str) -> int:
     row = row.strip()
     if row.startswith("|"):
         row = row[1:]
     if row.endswith("|") and not row.endswith("\\|"):
         row = row[:-1]
-    return len(re.split(r"(?<!\\)\|", row))
+    return len(_CELL_SEPARATOR.split(row))
 
 
 def tables(source: Source) -> list[Table]:
