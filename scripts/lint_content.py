@@ -132,8 +132,8 @@ def _collect(paths: list[str]) -> tuple[list[tuple[Path, str, str]], list[str]]:
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
-            for found in markdown_files(path):
-                files.append((found, (Path(arg) / found.relative_to(path)).as_posix()))
+            for found, rel in markdown_files(path):
+                files.append((found, (Path(arg) / rel).as_posix()))
         elif path.exists():
             files.append((path, Path(arg).as_posix()))
         else:

@@ -430,17 +430,7 @@ def version_status(rel_path: str, en: Source, zh: Source, *, strict: bool = Fals
 
 # ---------------------------------------------------------------- trees
 
-def markdown_files(root: str | Path) -> list[str]:
-    """Relative paths (forward slashes) of the .md files under root, skipping hidden
-    files and folders as MkDocs does."""
-    root = Path(root)
-    found = []
-    for path in root.rglob("*.md"):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        found.append(rel.as_posix())
-    return sorted(found)
+markdown_files = md.markdown_files
 
 
 def _require_tree(root: Path, name: str) -> None:

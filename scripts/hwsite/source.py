@@ -14,6 +14,7 @@ pymdownx.details, pymdownx.superfences, md_in_html, footnotes, def_list, tables)
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -230,6 +231,32 @@ def split_lines(text: str) -> list[str]:
     if text.endswith("\n"):
         lines.pop()
     return lines
+
+
+def markdown_files(root: str | Path) -> list[str]:
+    """Relative paths (forward slashes) of the .md files under root, sorted, skipping
+    hidden files and folders as MkDocs does (what Path.rglob('*.md') finds: symlinked
+    files are listed, symlinked folders are not entered). os.scandir knows from the
+    folder listing what is a folder: pathlib spent a stat and several Path objects on
+    each of 4,000 files before any was read."""
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except PermissionError:
+            return  # as rglob: a folder that cannot be listed is left out
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, prefix + entry.name + "/")
+            elif entry.name.endswith(".md") and entry.is_file():
+                found.append(prefix + entry.name)
+
+    walk(os.fspath(root), "")
+    return sorted(found)
 
 
 # ---------------------------------------------------------------- front matter

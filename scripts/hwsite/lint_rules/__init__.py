@@ -100,13 +100,8 @@ def fix_file_bytes(data: bytes, path: str | Path, name: str | None = None,
     return (b"\xef\xbb\xbf" if had_bom else b"") + fixed.encode("utf-8"), changes
 
 
-def markdown_files(folder: str | Path) -> list[Path]:
-    """Markdown files under folder, sorted, skipping hidden folders and files."""
+def markdown_files(folder: str | Path) -> list[tuple[Path, str]]:
+    """(path, path relative to folder) of the Markdown files under folder (see
+    hwsite.source.markdown_files), in the order of the paths' parts."""
     root = Path(folder)
-    found = []
-    for path in root.rglob("*.md"):
-        rel = path.relative_to(root).parts
-        if any(part.startswith(".") for part in rel) or not path.is_file():
-            continue
-        found.append(path)
-    return sorted(found)
+    return [(root / rel, rel) for rel in sorted(md.markdown_files(root), key=lambda rel: rel.split("/"))]
