@@ -18,6 +18,7 @@ import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -153,6 +154,19 @@ class Source:
     @property
     def body(self) -> str:
         return "\n".join(self.lines[self.front_matter.end_line:])
+
+    # Worked out once per source for the scanners that search the whole page.
+    @cached_property
+    def masked_text(self) -> str:
+        """The masked lines joined by line ends."""
+        return "\n".join(self.masked)
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Offset where each line starts in the lines joined by line ends (the same in
+        masked_text), and one past the end: bisect_right(line_starts, offset) is the
+        line of an offset."""
+        return list(accumulate((len(line) + 1 for line in self.lines), initial=0))
 
 
 # ---------------------------------------------------------------- reading
@@ -626,7 +640,7 @@ class _Document:
 
     def __init__(self, source: Source):
         self.definitions: dict[str, tuple[str, int, str]] = {}  # key -> target, line, label
-        self.masked = "\n".join(source.masked)
+        self.masked = source.masked_text
         if "]:" in self.masked:  # most pages have no reference definitions
             scan_lines = list(source.masked)
             for index, line in enumerate(source.masked):
@@ -640,7 +654,7 @@ class _Document:
             self.masked = "\n".join(scan_lines)
         self.brackets = _bracket_pairs(self.masked)
         self.original = "\n".join(source.lines)
-        self.starts = list(accumulate((len(line) + 1 for line in source.lines), initial=0))
+        self.starts = source.line_starts
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset)

@@ -85,11 +85,9 @@ def _slug(text: str) -> str:
 
 def _html_findings(page: Page, add) -> None:
     source = page.source
-    masked = "\n".join(source.masked)
+    masked = source.masked_text
     original = "\n".join(source.lines)
-    starts = [0]
-    for line in source.lines:
-        starts.append(starts[-1] + len(line) + 1)
+    starts = source.line_starts
     for match in _TAG.finditer(masked):
         begin = match.start()
         if begin > 0 and original[begin - 1] == "\\":
