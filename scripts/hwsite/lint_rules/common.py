@@ -355,7 +355,7 @@ def prose_lines(source: Source, links: list | None = None) -> list[str]:
             definitions.add(link.line)
     end = source.front_matter.end_line
     out = [PROTECTED * len(line) for line in source.lines[:end]]
-    texts = [_unmasked(o, m) for o, m in zip(source.lines[end:], source.masked[end:])]
+    texts = [o if o == m else _unmasked(o, m) for o, m in zip(source.lines[end:], source.masked[end:])]
     body = "\n".join(texts)
     starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
     spans: dict[int, list[tuple[int, int]]] = {}  # index in texts -> spans to protect
@@ -387,13 +387,13 @@ def prose_lines(source: Source, links: list | None = None) -> list[str]:
             rest = text[at + 2:].lstrip(" \t").lstrip("<")
             if any(rest.startswith(target) for target in targets):
                 spans.setdefault(index, []).append((at + 1, _destination_end(text, at + 1)))
-    for index, text in enumerate(texts):
-        if index in whole:
-            out.append(PROTECTED * len(text))
-        elif index in spans:
-            out.append(_protected(text, spans[index]))
-        else:
-            out.append(text)
+    out.extend(texts)  # most lines are prose as they are
+    for index, found in spans.items():
+        if index not in whole:
+            out[end + index] = _protected(texts[index], found)
+    for index in whole:
+        if 0 <= index < len(texts):
+            out[end + index] = PROTECTED * len(texts[index])
     return out
 
 
