@@ -561,6 +561,7 @@ def mask_code(lines: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------- headings
 
 _ATX = re.compile(r"(?P<indent>[ \t]*)(?P<hashes>#{1,6})(?!#)")
+_HASH_LINE = re.compile(r"\n[ \t]*#")
 _ATTR_LIST = re.compile(r"[ ]+\{:?[ ]*([^\}\n ][^\}\n]*)[ ]*\}[ ]*\Z")
 _ATTR_ID = re.compile(r"""(?:^|\s)(?:\#([^\s"'}]+)|id=(?:"([^"]*)"|'([^']*)'|([^\s"'}]+)))""")
 
@@ -579,9 +580,12 @@ def headings(source: Source) -> list[Heading]:
     no space is needed after the '#'s, closing '#'s are dropped, and an attr_list
     must be separated from the text by a space: '## Overview {#overview}'."""
     found = []
-    for number, (masked, original) in enumerate(zip(source.masked, source.lines), start=1):
-        if "#" not in masked:
-            continue
+    starts = source.line_starts
+    # Only the lines whose masked text starts with a '#' (after spaces) can be headings;
+    # in "\n" + masked_text, a match's "\n" is at the offset where its line starts.
+    for line_start in _HASH_LINE.finditer("\n" + source.masked_text):
+        number = bisect_right(starts, line_start.start())
+        masked, original = source.masked[number - 1], source.lines[number - 1]
         match = _ATX.match(masked)
         if not match:
             continue
