@@ -14,7 +14,8 @@ from pathlib import Path
 
 from hwsite.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
 from hwsite.files import write_atomically
-from hwsite.lint_rules import RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, quizzes, read_page
+from hwsite.lint_rules import (RULE_SETS, Finding, fix_file_bytes, lint_page, markdown_files, quizzes,
+                               read_page, real_paths)
 from hwsite.lint_rules.citations import check_cited_keys, cited_keys
 from hwsite.parallel import default_jobs, map_in_processes
 from hwsite.quiz import QUIZ_DIR, QuizError, quiz_files
@@ -125,24 +126,23 @@ def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def _collect(paths: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """(file, display name) pairs, and the paths that do not exist."""
+def _collect(paths: list[str]) -> tuple[list[tuple[Path, str, str]], list[str]]:
+    """(file, display name, real path) of each file, and the paths that do not exist."""
     files, missing = [], []
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
-            for found in markdown_files(path):
-                files.append((found, (Path(arg) / found.relative_to(path)).as_posix()))
+            for found, rel in markdown_files(path):
+                files.append((found, (Path(arg) / rel).as_posix()))
         elif path.exists():
             files.append((path, Path(arg).as_posix()))
         else:
             missing.append(arg)
     seen, unique = set(), []
-    for path, name in files:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append((path, name))
+    for (path, name), real in zip(files, real_paths([path for path, _ in files])):
+        if real not in seen:
+            seen.add(real)
+            unique.append((path, name, real))
     return unique, missing
 
 
@@ -187,10 +187,10 @@ def main(argv: list[str] | None = None) -> int:
             findings += validate_registry(registry)
     fixing = args.fix and "typography" in rules
 
-    def lint_one(item: tuple[Path, str]) -> tuple[list[dict], list[Finding], tuple | None, tuple | None]:
-        """(fixes, findings, bad input as (file, line, message), (file, cited keys)) of
-        one file; plain values, as they come back from a worker process."""
-        path, name = item
+    def lint_one(item: tuple[Path, str, str]) -> tuple[list[dict], list[Finding], tuple | None, tuple | None]:
+        """(fixes, findings, bad input as (file, line, message), (file, tree, cited keys))
+        of one file; plain values, as they come back from a worker process."""
+        path, name, real = item
         fixes = []
         try:
             if fixing:
@@ -199,12 +199,12 @@ def main(argv: list[str] | None = None) -> int:
                 if changes:
                     write_atomically(path, new)
                     fixes = [{"file": name, **change.to_dict()} for change in changes]
-            page = read_page(path, name, args.lang)
+            page = read_page(path, name, args.lang, real)
         except SourceError as error:
             return fixes, [], (error.file, error.line, error.message), None
         except OSError as error:
             return fixes, [], (name, None, f"cannot read file: {error.strerror or error}"), None
-        cited = (page.file, cited_keys(page)) if registry is not None else None
+        cited = (page.file, page.tree, cited_keys(page)) if registry is not None else None
         return fixes, lint_page(page, rules, glossary, registry), None, cited
 
     fixed: list[dict] = []

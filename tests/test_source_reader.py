@@ -97,3 +97,24 @@ def test_generated_documents_read_the_same_as_they_render(render, parts):
     text = "\n\n".join(parts) + "\n"
     ours, theirs = seen_by_both(text, render(text))
     assert ours == theirs, text
+
+
+def test_markdown_files_lists_what_rglob_finds(tmp_path):
+    """The one tree walker (os.scandir) lists what Path.rglob('*.md') finds, the way the
+    checkers used it: hidden files and folders left out, symlinked files listed,
+    symlinked folders not entered, a folder named x.md not a file; sorted as strings."""
+    tree, other = tmp_path / "docs", tmp_path / "other"
+    for rel in ("x.md", "a/y.md", "a/b/z.md", "a-b/q.md", ".hidden/h.md", "a/.g.md", "notes.txt",
+                "dir.md/in.md"):
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text("# x\n", encoding="utf-8")
+    (other / "sub").mkdir(parents=True)
+    (other / "sub" / "o.md").write_text("# o\n", encoding="utf-8")
+    (other / "f.md").write_text("# f\n", encoding="utf-8")
+    (tree / "linked").symlink_to(other, target_is_directory=True)
+    (tree / "linked.md").symlink_to(other / "f.md")
+    (tree / "broken.md").symlink_to(tmp_path / "nowhere.md")
+    expected = sorted(path.relative_to(tree).as_posix() for path in tree.rglob("*.md")
+                      if path.is_file() and not any(part.startswith(".") for part in path.relative_to(tree).parts))
+    assert md.markdown_files(tree) == expected == [
+        "a-b/q.md", "a/b/z.md", "a/y.md", "dir.md/in.md", "linked.md", "x.md"]

@@ -226,12 +226,17 @@ def stamp_bytes(data: bytes, version: str, file: str = "<bytes>") -> bytes:
 
 # ---------------------------------------------------------------- comparison
 
+# Compiled once: normalise_target runs for every link of every page.
+_EXTERNAL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
+_ZH_VARIANT = re.compile(r"\.zh(\.[A-Za-z0-9]+)\Z")
+
+
 def normalise_target(target: str, lang: str) -> str:
     """A link or image target as compared across languages: x.zh.svg is x.svg,
     '/zh/...' in a Chinese page is '/...', relative paths are normalised; external
     URLs stay as they are."""
     target = target.strip()
-    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//", target):
+    if _EXTERNAL.match(target):
         return target
     path, hash_, fragment = target.partition("#")
     path = unquote(path)
@@ -243,7 +248,7 @@ def normalise_target(target: str, lang: str) -> str:
         path = posixpath.normpath(path) + trailing
         if path == ".":
             path = ""
-    path = re.sub(r"\.zh(\.[A-Za-z0-9]+)\Z", r"\1", path)
+    path = _ZH_VARIANT.sub(r"\1", path)
     return path + hash_ + fragment
 
 
@@ -425,17 +430,7 @@ def version_status(rel_path: str, en: Source, zh: Source, *, strict: bool = Fals
 
 # ---------------------------------------------------------------- trees
 
-def markdown_files(root: str | Path) -> list[str]:
-    """Relative paths (forward slashes) of the .md files under root, skipping hidden
-    files and folders as MkDocs does."""
-    root = Path(root)
-    found = []
-    for path in root.rglob("*.md"):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        found.append(rel.as_posix())
-    return sorted(found)
+markdown_files = md.markdown_files
 
 
 def _require_tree(root: Path, name: str) -> None:

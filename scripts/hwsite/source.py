@@ -14,9 +14,12 @@ pymdownx.details, pymdownx.superfences, md_in_html, footnotes, def_list, tables)
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -152,6 +155,19 @@ class Source:
     def body(self) -> str:
         return "\n".join(self.lines[self.front_matter.end_line:])
 
+    # Worked out once per source for the scanners that search the whole page.
+    @cached_property
+    def masked_text(self) -> str:
+        """The masked lines joined by line ends."""
+        return "\n".join(self.masked)
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Offset where each line starts in the lines joined by line ends (the same in
+        masked_text), and one past the end: bisect_right(line_starts, offset) is the
+        line of an offset."""
+        return list(accumulate((len(line) + 1 for line in self.lines), initial=0))
+
 
 # ---------------------------------------------------------------- reading
 
@@ -229,6 +245,32 @@ def split_lines(text: str) -> list[str]:
     if text.endswith("\n"):
         lines.pop()
     return lines
+
+
+def markdown_files(root: str | Path) -> list[str]:
+    """Relative paths (forward slashes) of the .md files under root, sorted, skipping
+    hidden files and folders as MkDocs does (what Path.rglob('*.md') finds: symlinked
+    files are listed, symlinked folders are not entered). os.scandir knows from the
+    folder listing what is a folder: pathlib spent a stat and several Path objects on
+    each of 4,000 files before any was read."""
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except PermissionError:
+            return  # as rglob: a folder that cannot be listed is left out
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, prefix + entry.name + "/")
+            elif entry.name.endswith(".md") and entry.is_file():
+                found.append(prefix + entry.name)
+
+    walk(os.fspath(root), "")
+    return sorted(found)
 
 
 # ---------------------------------------------------------------- front matter
@@ -444,15 +486,15 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
     """Mask code and comments; return the masked lines and the code blocks found."""
     masked: list[str] = []
     blocks: list[CodeBlock] = []
-    fence: tuple[str, int, int, str] | None = None  # char, length, start line, lang
+    fence: tuple[re.Pattern, int, str] | None = None  # closing line, start line, lang
     indented: tuple[int, int] | None = None  # code indent, start line
     containers = [0]  # content indents of open admonitions/list items
     in_comment = False
     prev_blank = True
     for number, line in enumerate(lines, start=1):
         if fence is not None:
-            char, length, start, lang = fence
-            if re.fullmatch(r"[ \t]*%s{%d,}[ \t]*" % (re.escape(char), length), line):
+            closing, start, lang = fence
+            if closing.fullmatch(line):
                 blocks.append(CodeBlock(start, number, lang, True, True))
                 fence = None
                 prev_blank = False
@@ -467,7 +509,7 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             masked.append(line)
             prev_blank = True
             continue
-        indent = _indent_width(line)
+        indent = _indent_width(line) if line[0] in " \t" else 0
         content = line.lstrip(" \t")
         is_container = content[:1] in _CONTAINER_FIRST and bool(_CONTAINER.match(content))
         if indented is not None:
@@ -484,7 +526,8 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
         if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
             info = opening["info"].strip().lstrip("{").lstrip(".")
             lang = re.split(r"[\s{}]", info, maxsplit=1)[0] if info else ""
-            fence = (opening["fence"][0], len(opening["fence"]), number, lang)
+            closing = re.compile(r"[ \t]*%s{%d,}[ \t]*" % (re.escape(opening["fence"][0]), len(opening["fence"])))
+            fence = (closing, number, lang)
             masked.append(_blank(line))
             prev_blank = False
             continue
@@ -496,11 +539,14 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             continue
         if is_container:
             containers.append(indent + TAB_LENGTH)
-        text, in_comment = _mask_inline(line, False)
-        masked.append(text)
+        if "`" in line or "<" in line or "\\" in line:
+            text, in_comment = _mask_inline(line, False)
+            masked.append(text)
+        else:  # nothing to mask (what _mask_inline checks first, without the call)
+            masked.append(line)
         prev_blank = False
     if fence is not None:
-        blocks.append(CodeBlock(fence[2], len(lines), fence[3], True, False))
+        blocks.append(CodeBlock(fence[1], len(lines), fence[2], True, False))
     return masked, blocks
 
 
@@ -515,6 +561,7 @@ def mask_code(lines: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------- headings
 
 _ATX = re.compile(r"(?P<indent>[ \t]*)(?P<hashes>#{1,6})(?!#)")
+_HASH_LINE = re.compile(r"\n[ \t]*#")
 _ATTR_LIST = re.compile(r"[ ]+\{:?[ ]*([^\}\n ][^\}\n]*)[ ]*\}[ ]*\Z")
 _ATTR_ID = re.compile(r"""(?:^|\s)(?:\#([^\s"'}]+)|id=(?:"([^"]*)"|'([^']*)'|([^\s"'}]+)))""")
 
@@ -533,9 +580,12 @@ def headings(source: Source) -> list[Heading]:
     no space is needed after the '#'s, closing '#'s are dropped, and an attr_list
     must be separated from the text by a space: '## Overview {#overview}'."""
     found = []
-    for number, (masked, original) in enumerate(zip(source.masked, source.lines), start=1):
-        if "#" not in masked:
-            continue
+    starts = source.line_starts
+    # Only the lines whose masked text starts with a '#' (after spaces) can be headings;
+    # in "\n" + masked_text, a match's "\n" is at the offset where its line starts.
+    for line_start in _HASH_LINE.finditer("\n" + source.masked_text):
+        number = bisect_right(starts, line_start.start())
+        masked, original = source.masked[number - 1], source.lines[number - 1]
         match = _ATX.match(masked)
         if not match:
             continue
@@ -594,21 +644,21 @@ class _Document:
 
     def __init__(self, source: Source):
         self.definitions: dict[str, tuple[str, int, str]] = {}  # key -> target, line, label
-        scan_lines = list(source.masked)
-        for index, line in enumerate(source.masked):
-            match = _REF_DEF.match(line) if "]:" in line else None
-            if match:
-                target = match["angle"] if match["angle"] is not None else match["dest"]
-                # a repeated label: the last definition wins, as in Python-Markdown (which
-                # builds the site; CommonMark would keep the first)
-                self.definitions[_label_key(match["label"])] = (target, index + 1, match["label"].strip())
-                scan_lines[index] = _blank(line)  # a definition is no [shortcut] link
-        self.masked = "\n".join(scan_lines)
+        self.masked = source.masked_text
+        if "]:" in self.masked:  # most pages have no reference definitions
+            scan_lines = list(source.masked)
+            for index, line in enumerate(source.masked):
+                match = _REF_DEF.match(line) if "]:" in line else None
+                if match:
+                    target = match["angle"] if match["angle"] is not None else match["dest"]
+                    # a repeated label: the last definition wins, as in Python-Markdown (which
+                    # builds the site; CommonMark would keep the first)
+                    self.definitions[_label_key(match["label"])] = (target, index + 1, match["label"].strip())
+                    scan_lines[index] = _blank(line)  # a definition is no [shortcut] link
+            self.masked = "\n".join(scan_lines)
         self.brackets = _bracket_pairs(self.masked)
         self.original = "\n".join(source.lines)
-        self.starts = [0]
-        for line in source.lines:
-            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.starts = source.line_starts
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset)
@@ -622,8 +672,10 @@ def _escaped(text: str, index: int) -> bool:
 
 
 # What _bracket_pairs looks at: an escaped character (skipped), a bracket, or the line
-# end before a blank line (which ends the paragraph).
-_BRACKET_TOKEN = re.compile(r"\\[\s\S]|[\[\]]|\n(?=[^\S\n]*(?:\n|\Z))")
+# end before a blank line (which ends the paragraph). Every alternative starts with a
+# literal: then the regex engine skips to those characters (an alternative starting with
+# a class such as [\[\]] makes it try every character of the page).
+_BRACKET_TOKEN = re.compile(r"\\[\s\S]|\[|\]|\n(?=[^\S\n]*(?:\n|\Z))")
 
 
 def _bracket_pairs(text: str) -> dict[int, int]:
@@ -645,6 +697,9 @@ def _bracket_pairs(text: str) -> dict[int, int]:
     return pairs
 
 
+_DESTINATION_SPECIAL = re.compile(r"[\\ \t\n()]")
+
+
 def _inline_destination(text: str, start: int) -> int | None:
     """Parse '(dest "title")' with text[start] == '('; return the index after ')',
     or None when it is not a link destination."""
@@ -659,6 +714,11 @@ def _inline_destination(text: str, start: int) -> int | None:
     else:
         depth = 0
         while i < n:
+            special = _DESTINATION_SPECIAL.search(text, i)  # skips the ordinary characters
+            if special is None:
+                i = n
+                break
+            i = special.start()
             char = text[i]
             if char == "\\":
                 i += 2
@@ -685,6 +745,9 @@ def _inline_destination(text: str, start: int) -> int | None:
     if i < n and text[i] == ")":
         return i + 1
     return None
+
+
+_REFERENCE_LABEL = re.compile(r"[ ]?\[([^\[\]]*)\]")
 
 
 def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
@@ -727,7 +790,7 @@ def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
                 i = stop
                 continue
             stop = after
-            bracket = re.match(r"[ ]?\[([^\[\]]*)\]", text[after:end])
+            bracket = _REFERENCE_LABEL.match(text[after:end])
             if bracket:
                 reference = bracket[1] or label_text
                 stop = after + bracket.end()
@@ -742,12 +805,15 @@ def _markdown_links(doc: _Document) -> tuple[list, list, set[str], set[str]]:
     return links, images, used_by_links, used_by_images
 
 
+_TITLED_DESTINATION = re.compile(r"(\S+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\Z", re.S)
+
+
 def _strip_title(dest: str) -> str:
     """'x.md "Title"' -> 'x.md'; '<a b.md>' -> 'a b.md'."""
     if dest.startswith("<"):
         close = dest.find(">")
         return dest[1:close] if close > 0 else dest
-    match = re.match(r"(\S+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\Z", dest, re.S)
+    match = _TITLED_DESTINATION.match(dest)
     return match[1] if match else dest.split()[0] if dest.split() else ""
 
 
@@ -817,13 +883,16 @@ def images(source: Source) -> list[Link]:
 _TABLE_SEPARATOR = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
 
 
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+
+
 def _cells(row: str) -> int:
     row = row.strip()
     if row.startswith("|"):
         row = row[1:]
     if row.endswith("|") and not row.endswith("\\|"):
         row = row[:-1]
-    return len(re.split(r"(?<!\\)\|", row))
+    return len(_CELL_SEPARATOR.split(row))
 
 
 def tables(source: Source) -> list[Table]:

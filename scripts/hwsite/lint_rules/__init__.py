@@ -13,7 +13,7 @@ from hwsite import source as md
 from hwsite.glossary import Term
 from hwsite.sources.registry import Registry
 from hwsite.lint_rules import citations, drafts, frontmatter, quizzes, safety, terms, typography
-from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, apply_ignores, make_page
+from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, apply_ignores, make_page, real_paths
 
 RULE_SETS = ("frontmatter", "safety", "terms", "typography", "drafts", "citations", "quizzes")
 FILE_CODES = {"empty-file": ERROR, "bom": WARNING, "crlf-line-endings": WARNING,
@@ -24,7 +24,7 @@ CODES = {**FILE_CODES, **frontmatter.CODES, **safety.CODES, **terms.CODES,
 IGNORE_NAMES = set(RULE_SETS) | set(CODES)
 
 __all__ = ["RULE_SETS", "CODES", "Finding", "Page", "lint_page", "lint_file", "fix_file_bytes",
-           "markdown_files"]
+           "markdown_files", "real_paths"]
 
 
 def _file_findings(page: Page) -> list[Finding]:
@@ -73,10 +73,11 @@ def lint_page(page: Page, rules: tuple[str, ...] = RULE_SETS,
     return sorted(findings, key=Finding.sort_key)
 
 
-def read_page(path: str | Path, name: str | None = None, lang: str | None = None) -> Page:
-    """Read and classify one file. Raises SourceError (unreadable, not UTF-8,
-    malformed front matter)."""
-    return make_page(md.read_source(path, name), path, lang)
+def read_page(path: str | Path, name: str | None = None, lang: str | None = None,
+              real_path: str | None = None) -> Page:
+    """Read and classify one file (real_path: see make_page). Raises SourceError
+    (unreadable, not UTF-8, malformed front matter)."""
+    return make_page(md.read_source(path, name), path, lang, real_path)
 
 
 def lint_file(path: str | Path, name: str | None = None, rules: tuple[str, ...] = RULE_SETS,
@@ -99,13 +100,8 @@ def fix_file_bytes(data: bytes, path: str | Path, name: str | None = None,
     return (b"\xef\xbb\xbf" if had_bom else b"") + fixed.encode("utf-8"), changes
 
 
-def markdown_files(folder: str | Path) -> list[Path]:
-    """Markdown files under folder, sorted, skipping hidden folders and files."""
+def markdown_files(folder: str | Path) -> list[tuple[Path, str]]:
+    """(path, path relative to folder) of the Markdown files under folder (see
+    hwsite.source.markdown_files), in the order of the paths' parts."""
     root = Path(folder)
-    found = []
-    for path in root.rglob("*.md"):
-        rel = path.relative_to(root).parts
-        if any(part.startswith(".") for part in rel) or not path.is_file():
-            continue
-        found.append(path)
-    return sorted(found)
+    return [(root / rel, rel) for rel in sorted(md.markdown_files(root), key=lambda rel: rel.split("/"))]

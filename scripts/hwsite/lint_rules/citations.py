@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from hwsite.lint_rules.common import ERROR, PROTECTED, Finding, Page, excerpt
 from hwsite.sources.cite import citations_in_line, frontmatter_keys
@@ -32,15 +31,27 @@ CODES = {
     **REGISTRY_CODES,
 }
 
-# The two trees of the site and their languages (as hwsite.lint_rules.common.classify).
-TREES = {"docs": "en", "docs_zh": "zh"}
-
 FIGURE = re.compile(
     r"\d(?:[\d,.]*\d)?\s?(?:%|％|per ?cent\b|percent\b)"
     r"|百分之[\d零〇一二两三四五六七八九十百点.]+"
     r"|\d(?:[\d,.]*\d)?\s?(?:million|billion)\b"
     r"|\d(?:[\d,.]*\d)?\s?[万亿]",
     re.IGNORECASE)
+# Every FIGURE match ends in one of these (case-insensitively "cent" or "llion": the
+# letters IGNORECASE folds specially are i, k and s, and "llion" leaves out the i). The
+# regex engine tries FIGURE at every digit of a page; looking for these first leaves it
+# the few pages that can have a figure.
+_FIGURE_ENDS = ("%", "％", "万", "亿", "百分之")
+_FIGURE_WORDS = ("cent", "llion")
+
+
+def _may_hold_figure(text: str) -> bool:
+    if any(end in text for end in _FIGURE_ENDS):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _FIGURE_WORDS)
+
+
 _BLOCK_START = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
 # Headings, table rows and images: an image's alt text repeats the figures that its
 # caption (the next paragraph) cites.
@@ -117,7 +128,7 @@ def _paragraphs(page: Page) -> list[list[int]]:
 def check_figures(page: Page) -> list[Finding]:
     """figure-without-citation: a paragraph or list item with a figure and no [@key]."""
     findings = []
-    if not FIGURE.search("\n".join(page.prose[page.source.front_matter.end_line:])):
+    if not _may_hold_figure(page.prose_body) or not FIGURE.search(page.prose_body):
         return findings  # most pages: no figure anywhere, so no paragraph to look at
     for block in _paragraphs(page):
         lines = [page.prose[n - 1] for n in block]
@@ -138,21 +149,12 @@ def check_figures(page: Page) -> list[Finding]:
     return findings
 
 
-def _tree_path(file: str) -> tuple[str, str] | None:
-    """(language, path inside its tree) of a page under docs/ or docs_zh/."""
-    parts = Path(file).resolve().parts
-    for index in range(len(parts) - 2, -1, -1):
-        if parts[index] in TREES:
-            return TREES[parts[index]], "/".join(parts[index + 1:])
-    return None
-
-
 def check_languages(pages: Iterable[Page], registry: Registry | None = None) -> list[Finding]:
     """citations-differ-between-languages: for each page whose twin in the other tree
     was linted too, every key one cites and the other does not (front matter and
     text together), reported where it is cited. Keys the registry does not know are
     left to unknown-key when a registry is given."""
-    return check_cited_keys([(page.file, cited_keys(page)) for page in pages], registry)
+    return check_cited_keys([(page.file, page.tree, cited_keys(page)) for page in pages], registry)
 
 
 def cited_keys(page: Page) -> list[tuple[str, int]]:
@@ -160,13 +162,12 @@ def cited_keys(page: Page) -> list[tuple[str, int]]:
     return _keys_with_lines(page)
 
 
-def check_cited_keys(cited_pages: Iterable[tuple[str, list[tuple[str, int]]]],
+def check_cited_keys(cited_pages: Iterable[tuple[str, tuple[str, str] | None, list[tuple[str, int]]]],
                      registry: Registry | None = None) -> list[Finding]:
-    """check_languages() of (file, cited_keys(page)) pairs: what worker processes that
-    linted the pages send back instead of the pages."""
+    """check_languages() of (page.file, page.tree, cited_keys(page)) triples: what worker
+    processes that linted the pages send back instead of the pages."""
     by_path: dict[str, dict[str, tuple[str, list[tuple[str, int]]]]] = {}
-    for file, cited in cited_pages:
-        where = _tree_path(file)
+    for file, where, cited in cited_pages:
         if where:
             by_path.setdefault(where[1], {})[where[0]] = (file, cited)
     findings = []

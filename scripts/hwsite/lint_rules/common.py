@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -56,6 +57,9 @@ class Page:
     section: str
     kind: str
     name: str
+    # (language of the docs/ or docs_zh/ folder the file is in, path inside it), None
+    # outside both: where its twin in the other language is. --lang does not change it.
+    tree: tuple[str, str] | None = None
 
     @property
     def file(self) -> str:
@@ -79,6 +83,21 @@ class Page:
         """prose_lines() of the source."""
         return prose_lines(self.source, self.links + self.images)
 
+    # Rules search the whole body at once, then look only at the lines a match is on.
+    @cached_property
+    def prose_body(self) -> str:
+        """The prose lines after the front matter, joined by line ends."""
+        return "\n".join(self.prose[self.source.front_matter.end_line:])
+
+    @cached_property
+    def prose_body_starts(self) -> list[int]:
+        """Offset in prose_body where each of its lines starts (and one past the end)."""
+        body = self.prose[self.source.front_matter.end_line:]
+        return list(itertools.accumulate((len(text) + 1 for text in body), initial=0))
+
+
+TREES = {"docs": "en", "docs_zh": "zh"}
+
 
 def classify(path: str | Path) -> tuple[str, str, str]:
     """(lang, section, kind) of a Markdown file from where it is.
@@ -88,12 +107,18 @@ def classify(path: str | Path) -> tuple[str, str, str]:
     under the tree (or, outside a tree, the file's own folder) when it is one of the
     site's sections.
     """
-    parts = Path(path).resolve().parts
-    lang, rel = "en", parts[-2:]
+    return _locate(Path(path).resolve().parts)[:3]
+
+
+def _locate(parts: tuple[str, ...]) -> tuple[str, str, str, tuple[str, str] | None]:
+    """classify() of a path with symlinks resolved, split into parts, and the page's
+    tree (Page.tree)."""
+    lang, rel, tree = "en", parts[-2:], None
     for index in range(len(parts) - 2, -1, -1):
-        if parts[index] in ("docs", "docs_zh"):
-            lang = "zh" if parts[index] == "docs_zh" else "en"
+        if parts[index] in TREES:
+            lang = TREES[parts[index]]
             rel = parts[index + 1:]
+            tree = (lang, "/".join(rel))
             break
     name = parts[-1] if parts else ""
     folder = rel[-2] if len(rel) >= 2 else ""
@@ -104,13 +129,34 @@ def classify(path: str | Path) -> tuple[str, str, str]:
         kind = SECTIONS[section]
     else:
         kind = "other"
-    return lang, section, kind
+    return lang, section, kind, tree
 
 
-def make_page(source: Source, path: str | Path, lang: str | None = None) -> Page:
-    """A Page for `source` read from `path`; `lang` overrides the language guess."""
-    guessed, section, kind = classify(path)
-    return Page(source, lang or guessed, section, kind, Path(path).name)
+def real_paths(paths: list[Path]) -> list[str]:
+    """os.path.realpath() (what Path.resolve() returns) of each file path, each folder
+    resolved once: resolving 4,000 files one by one walked every folder of every path
+    again, a quarter of a second before any file was read."""
+    folders: dict[str, str] = {}
+    found = []
+    for path in paths:
+        folder, name = os.path.split(os.fspath(path))
+        if name in ("", ".", "..") or os.path.islink(path):
+            found.append(os.path.realpath(path))
+            continue
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder or ".")
+        found.append(os.path.join(real, name))
+    return found
+
+
+def make_page(source: Source, path: str | Path, lang: str | None = None,
+              real_path: str | None = None) -> Page:
+    """A Page for `source` read from `path`; `lang` overrides the language guess.
+    real_path: the path with symlinks resolved, when the caller has it (real_paths())."""
+    parts = Path(real_path).parts if real_path is not None else Path(path).resolve().parts
+    guessed, section, kind, tree = _locate(parts)
+    return Page(source, lang or guessed, section, kind, Path(path).name, tree)
 
 
 # ---------------------------------------------------------------- lint-ignore comments
@@ -124,6 +170,8 @@ def ignore_comments(source: Source) -> dict[int, tuple[frozenset[str], str]]:
     """Lines that end in `<!-- lint-ignore RULE[,RULE] -->` (in front matter: a YAML
     comment `# lint-ignore RULE`): line -> (rule names, raw text). A comment inside
     code does not count."""
+    if "lint-ignore" not in source.text:
+        return {}  # most pages
     in_code = set()
     for block in source.code_blocks:
         in_code.update(range(block.line, block.end_line + 1))
@@ -189,27 +237,76 @@ _BLOCK_MARKER = re.compile(r"[ \t]*(?:!!!|\?\?\?\+?|===\+?)[ \t]+[\w-]+(?:[ \t]+
 _ABBREVIATION = re.compile(r"[ \t]*\*\[[^\]\n]+\]:")
 
 
+_PARENTHESIS = re.compile(r"[()]")
+
+
 def _destination_end(line: str, start: int) -> int:
     """Index after the ')' that closes the '(' at start (balanced, one line)."""
     depth = 0
-    for index in range(start, len(line)):
-        char = line[index]
-        if char == "(":
+    for match in _PARENTHESIS.finditer(line, start):
+        if match.group() == "(":
             depth += 1
-        elif char == ")":
+        else:
             depth -= 1
             if depth == 0:
-                return index + 1
+                return match.end()
     return len(line)
 
 
 # No alternative matches across a line end, so one search of the whole body finds
-# what a search of each line would.
-_PROSE_PATTERNS = re.compile("|".join(_PROSE_ALTERNATIVES), re.IGNORECASE)
-_BLOCK_MARKER_LINE = re.compile(r"^" + _BLOCK_MARKER.pattern, re.MULTILINE)
-_ABBREVIATION_LINE = re.compile(r"^" + _ABBREVIATION.pattern, re.MULTILINE)
+# what a search of each line would. The alternatives that start with a letter (bare
+# URLs and addresses) are searched apart from the others, see _prose_spans().
+_PROSE_SYMBOLS = re.compile("|".join(_PROSE_ALTERNATIVES[:3] + _PROSE_ALTERNATIVES[7:]), re.IGNORECASE)
+_PROSE_WORDS = re.compile("|".join(_PROSE_ALTERNATIVES[3:7]), re.IGNORECASE)
+# Where a _PROSE_WORDS match can start: at one of these letters (each alternative starts
+# with a case-sensitive class), with ':' 3 to 6 characters in (ftp:, http:, https:,
+# mailto:) or '.' 3 characters in (www.).
+_WORD_FIRST = frozenset("hHfFmMwW")
+_WORD_MARK = re.compile(r":|\.(?<=[wW]{3}\.)")
+_MARK_DISTANCES = {":": (3, 4, 5, 6), ".": (3,)}
+# Searched in "\n" + body: a literal first character lets the regex engine skip to the
+# line starts instead of trying ^ at every character.
+_BLOCK_MARKER_LINE = re.compile(r"\n" + _BLOCK_MARKER.pattern)
+_ABBREVIATION_LINE = re.compile(r"\n" + _ABBREVIATION.pattern)
 _MASKED_RUN = re.compile(r" +")
 _NOT_SPACE = re.compile(r"[^ ]")
+
+
+def _prose_spans(body: str) -> list[tuple[int, int]]:
+    """The spans of the _PROSE_ALTERNATIVES that re.finditer() of all of them in one
+    pattern finds in body (tried in order at each place, each search going on after
+    the last match). That pattern spent most of its time trying the letter
+    alternatives at every h, f, m and w of the page; a match of them starts where
+    _WORD_MARK says, so only those places are tried. At any place only one of the two
+    groups can match: their first characters differ."""
+    found = set()
+    for mark in _WORD_MARK.finditer(body):
+        at = mark.start()
+        for distance in _MARK_DISTANCES[mark.group()]:
+            if at >= distance and body[at - distance] in _WORD_FIRST:
+                found.add(at - distance)
+    candidates = sorted(found)
+    spans = []
+    at = index = 0
+    symbol = _PROSE_SYMBOLS.search(body)
+    while True:
+        word = None
+        while index < len(candidates):
+            start = candidates[index]
+            if symbol is not None and start >= symbol.start():
+                break
+            index += 1
+            if start >= at:
+                word = _PROSE_WORDS.match(body, start)
+                if word is not None:
+                    break
+        match = word or symbol
+        if match is None:
+            return spans
+        spans.append(match.span())
+        at = match.end()
+        if symbol is not None and symbol.start() < at:
+            symbol = _PROSE_SYMBOLS.search(body, at)
 
 
 def _unmasked(original: str, masked: str) -> str:
@@ -258,22 +355,24 @@ def prose_lines(source: Source, links: list | None = None) -> list[str]:
             definitions.add(link.line)
     end = source.front_matter.end_line
     out = [PROTECTED * len(line) for line in source.lines[:end]]
-    texts = [_unmasked(o, m) for o, m in zip(source.lines[end:], source.masked[end:])]
+    texts = [o if o == m else _unmasked(o, m) for o, m in zip(source.lines[end:], source.masked[end:])]
     body = "\n".join(texts)
     starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
     spans: dict[int, list[tuple[int, int]]] = {}  # index in texts -> spans to protect
 
-    def add(match: re.Match) -> None:
-        index = bisect_right(starts, match.start()) - 1
-        spans.setdefault(index, []).append((match.start() - starts[index], match.end() - starts[index]))
+    def add(start: int, stop: int) -> None:
+        index = bisect_right(starts, start) - 1
+        spans.setdefault(index, []).append((start - starts[index], stop - starts[index]))
 
     whole = set()  # lines protected as a whole: definitions, abbreviations
     whole.update(number - end - 1 for number in definitions if number > end)
-    whole.update(bisect_right(starts, m.start()) - 1 for m in _ABBREVIATION_LINE.finditer(body))
-    for match in _BLOCK_MARKER_LINE.finditer(body):
-        add(match)
-    for match in _PROSE_PATTERNS.finditer(body):
-        add(match)
+    # In "\n" + body, a match's "\n" is at the body offset where its line starts.
+    lined = "\n" + body
+    whole.update(bisect_right(starts, m.start()) - 1 for m in _ABBREVIATION_LINE.finditer(lined))
+    for match in _BLOCK_MARKER_LINE.finditer(lined):
+        add(match.start(), match.end() - 1)
+    for start, stop in _prose_spans(body):
+        add(start, stop)
     for number, targets in link_targets.items():
         index = number - end - 1
         if index < 0 or index in whole:
@@ -288,13 +387,13 @@ def prose_lines(source: Source, links: list | None = None) -> list[str]:
             rest = text[at + 2:].lstrip(" \t").lstrip("<")
             if any(rest.startswith(target) for target in targets):
                 spans.setdefault(index, []).append((at + 1, _destination_end(text, at + 1)))
-    for index, text in enumerate(texts):
-        if index in whole:
-            out.append(PROTECTED * len(text))
-        elif index in spans:
-            out.append(_protected(text, spans[index]))
-        else:
-            out.append(text)
+    out.extend(texts)  # most lines are prose as they are
+    for index, found in spans.items():
+        if index not in whole:
+            out[end + index] = _protected(texts[index], found)
+    for index in whole:
+        if 0 <= index < len(texts):
+            out[end + index] = PROTECTED * len(texts[index])
     return out
 
 

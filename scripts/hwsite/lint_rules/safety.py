@@ -68,10 +68,14 @@ _HEADING_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ID_SECTIONS = ("modules", "fact-sheets")
 
 
+_CONTROL = re.compile(r"[\x00-\x20]+")
+_REMOTE = re.compile(r"(?:https?:)?//", re.IGNORECASE)
+
+
 def _scheme_is_unsafe(url: str) -> bool:
     # Browsers ignore whitespace and control characters inside a scheme, and entities
     # are decoded first: "java&#10;script:" still runs.
-    cleaned = re.sub(r"[\x00-\x20]+", "", html.unescape(url))
+    cleaned = _CONTROL.sub("", html.unescape(url))
     return bool(_UNSAFE_SCHEME.match(cleaned))
 
 
@@ -81,11 +85,9 @@ def _slug(text: str) -> str:
 
 def _html_findings(page: Page, add) -> None:
     source = page.source
-    masked = "\n".join(source.masked)
+    masked = source.masked_text
     original = "\n".join(source.lines)
-    starts = [0]
-    for line in source.lines:
-        starts.append(starts[-1] + len(line) + 1)
+    starts = source.line_starts
     for match in _TAG.finditer(masked):
         begin = match.start()
         if begin > 0 and original[begin - 1] == "\\":
@@ -160,7 +162,7 @@ def _url_findings(page: Page, add) -> None:
             add("unsafe-url", image.line,
                 "the image uses a javascript:, vbscript: or data: address; save the image as "
                 "a file under docs/assets/images/ and link to it")
-        elif re.match(r"(?:https?:)?//", target, re.IGNORECASE):
+        elif _REMOTE.match(target):
             add("external-image", image.line,
                 f"the image {target} is loaded from another website; pages must only use "
                 "images stored in this project. Draw an SVG or save the image (if its licence "

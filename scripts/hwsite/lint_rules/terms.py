@@ -7,9 +7,7 @@ that is a name quoted as such, as in "also called ..."."""
 from __future__ import annotations
 
 import functools
-import itertools
 import re
-from bisect import bisect_right
 
 from hwsite.glossary import Term
 from hwsite.lint_rules.common import ERROR, WARNING, Finding, Page, excerpt, frontmatter_prose
@@ -110,20 +108,26 @@ def check(page: Page, terms: list[Term]) -> list[Finding]:
     variants, pattern, preferred, quoted_aliases, one_line, ascii_finder = _patterns(terms, page.lang)
     if pattern is None:
         return []
-    lines = dict(enumerate(page.prose, start=1))
-    lines.update(frontmatter_prose(page.source))
-    numbered = sorted(lines.items())
+    front = frontmatter_prose(page.source)  # the front matter lines readers see
     if one_line:
-        # One search of the whole page finds the few lines worth looking at.
-        texts = [text for _, text in numbered]
-        starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
-        joined = "\n".join(texts)
-        if zh or ascii_finder is None:
-            found = {bisect_right(starts, m.start()) - 1 for m in pattern.finditer(joined)}
-        else:
-            folded = joined.translate(_ASCII_FOLD).lower()
-            found = {folded.count("\n", 0, m.start()) for m in ascii_finder.finditer(folded)}
-        numbered = [numbered[index] for index in sorted(found)]
+        # One search of the page's prose body (and of the title and description) finds
+        # the few lines worth looking at.
+        end = page.source.front_matter.end_line
+
+        def found_in(text: str) -> set[int]:
+            """Indexes of the lines of text where a variant may be."""
+            if zh or ascii_finder is None:
+                return {text.count("\n", 0, m.start()) for m in pattern.finditer(text)}
+            folded = text.translate(_ASCII_FOLD).lower()
+            return {folded.count("\n", 0, m.start()) for m in ascii_finder.finditer(folded)}
+
+        found = {end + 1 + index for index in found_in(page.prose_body)}
+        found.update(number for number, text in front.items() if found_in(text))
+        numbered = [(number, front.get(number) or page.prose[number - 1]) for number in sorted(found)]
+    else:
+        lines = dict(enumerate(page.prose, start=1))
+        lines.update(front)
+        numbered = sorted(lines.items())
     findings = []
     for number, text in numbered:
         hits = list(pattern.finditer(text))

@@ -4,7 +4,6 @@ letters or numbers (mainland style: none). Safe fixes for --fix."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -30,17 +29,20 @@ CHINESE_CONTEXT = set(CJK_CLOSING + CJK_OPENING)
 _PUNCT = re.compile(
     rf"(?<=[{LEFT_CHINESE}])[*_~]*(?P<p>[,.:;?!])(?P<space>[ \t]*)"
     rf"(?=[*_~]*(?P<right>[{RIGHT_CHINESE}]|[A-Za-z0-9\[]|\Z))")
+_BRACKET = re.compile(r"[(（)）]")
 _DOUBLED = re.compile(r"([。，！？；：、])\1+")
 _SPACE = re.compile(rf"(?<=[{HAN_CHARS}])[ \t]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \t]+(?=[{HAN_CHARS}])")
 _ENTITY_END = re.compile(r"&#?[A-Za-z0-9]+\Z")
 # Where the rules above can find something (more places than they do, none across a line
-# end): a half-width mark or closing bracket, a doubled mark, a space next to a Chinese
-# character. Searching the whole page for these leaves the few lines worth checking;
-# each starts with a literal or a class, which the regex engine skips to quickly.
+# end): a half-width mark or closing bracket, a doubled mark, and _SPACE's own matches
+# (a space next to any Chinese character made every list item and heading a candidate).
+# Searching the whole page for these leaves the few lines worth checking; each starts
+# with a literal or a class, which the regex engine skips to quickly.
 _CANDIDATES = (
     re.compile(r"[,.:;?!)）]"),
     re.compile("|".join(mark * 2 for mark in "。，！？；：、")),
-    re.compile(rf"[ \t](?:(?<=[{HAN_CHARS}][ \t])|(?=[{HAN_CHARS}]))"),
+    re.compile(rf"[ \t](?:(?<=[{HAN_CHARS}][ \t])[ \t]*(?=[A-Za-z0-9])"
+               rf"|(?<=[A-Za-z0-9%][ \t])[ \t]*(?=[{HAN_CHARS}]))"),
 )
 
 
@@ -142,11 +144,12 @@ def _bracket_edits(text: str, opening: int, closing: int) -> tuple[Edit, ...]:
 def _brackets(text: str, number: int) -> list[Issue]:
     issues = []
     stack: list[int] = []
-    for index, char in enumerate(text):
+    for bracket in _BRACKET.finditer(text):
+        index, char = bracket.start(), bracket.group()
         if char in "(（":
             stack.append(index)
             continue
-        if char not in ")）" or not stack:
+        if not stack:
             continue
         opening = stack.pop()
         open_char = text[opening]
@@ -198,8 +201,7 @@ def _issues(page: Page) -> tuple[list[Issue], list[Issue]]:
     body = []
     end = page.source.front_matter.end_line
     texts = page.prose[end:]
-    starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
-    joined = "\n".join(texts)
+    starts, joined = page.prose_body_starts, page.prose_body
     candidates = {bisect_right(starts, m.start()) - 1
                   for pattern in _CANDIDATES for m in pattern.finditer(joined)}
     for index in sorted(candidates):
@@ -264,7 +266,8 @@ def fix_text(text: str, page: Page) -> tuple[str, list[Change]]:
         for number, edits in touched.items():
             lines[number - 1] = _apply(lines[number - 1], edits)
         text = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
-        current = Page(md.parse_source(text, page.file), page.lang, page.section, page.kind, page.name)
+        current = Page(md.parse_source(text, page.file), page.lang, page.section, page.kind, page.name,
+                       page.tree)
     return text, changes
 
 
