@@ -26,6 +26,8 @@ from pathlib import Path
 import tinycss2
 from tinycss2 import ast
 
+from hwsite.files import parsed_once_per_version
+
 TABS_EXTENSION = "pymdownx.tabbed"
 TABS_CLASSES = frozenset({"tabbed-set"})
 # at-rules whose block holds rules (not declarations)
@@ -122,3 +124,12 @@ def without_classes(css: str, classes: frozenset[str] = TABS_CLASSES) -> tuple[s
     if errors:
         raise ValueError(f"line {errors[0].source_line}: {errors[0].message}")
     return _without(nodes, classes, _Source(css), len(css))
+
+
+def _pruned_file(path: str) -> tuple[str, int]:
+    with open(path, encoding="utf-8") as handle:
+        return without_classes(handle.read())
+
+
+# every build and every rebuild of `mkdocs serve` asks again (parsing takes about 0.15 s)
+pruned_stylesheet = parsed_once_per_version(_pruned_file)

@@ -292,7 +292,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             log.warning("Material's main stylesheet not found: its content-tabs rules stay")
             return None
         try:
-            text, _ = theme_css.without_classes(material.read_text(encoding="utf-8"))
+            text, _ = theme_css.pruned_stylesheet(str(material))
         except ValueError as error:
             raise PluginError(f"hwsite: {material}: {error}") from None
         return material.name, theme_css.stylesheet_file_name(text), text
