@@ -86,3 +86,82 @@ def test_material_start_leaves_nothing_to_change(phone, site_url, lang):
         .map((el) => el.getAttribute('href') || el.getAttribute('src'))
         .filter((v) => !/^(?:[a-z]+:)?\\/\\//i.test(v))""")
     assert relative == []
+
+
+TOGGLES = {"menu": ('label.md-header__button[for="__drawer"]', "__drawer"),
+           "search": ('label.md-header__button[for="__search"]', "__search")}
+
+
+def _restyle_after_change(events: list) -> int:
+    """Elements of the first style recalculation after the toggle's change event."""
+    changes = [e["ts"] for e in events if e.get("name") == "EventDispatch"
+               and e.get("args", {}).get("data", {}).get("type") == "change"]
+    assert changes, "no change event in the trace"
+    after = sorted((e["ts"], e["args"].get("elementCount", 0)) for e in events
+                   if e.get("name") == "UpdateLayoutTree" and e.get("ph") == "X" and e["ts"] > changes[0])
+    assert after, "no style recalculation after the change event"
+    return after[0][1]
+
+
+@pytest.mark.parametrize("toggle", TOGGLES)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_toggle_restyles_what_it_opens_not_the_page(browser, phone, site_url, lang, toggle):
+    """Opening the menu or search changes a checkbox at the start of <body>; Chromium restyles
+    only the elements that the checkbox's rules can change (60 on module 3), not every element
+    of the page as it did with Material's content-tabs rules (1,192: hwsite/theme_css.py).
+    Counted in a Chromium performance trace of the tap (UpdateLayoutTree)."""
+    import json
+
+    page = slow_phone_page(phone, site_url + MODULES[lang])
+    elements = page.evaluate("document.getElementsByTagName('*').length")
+    browser.start_tracing(page=page, categories=["devtools.timeline", "disabled-by-default-devtools.timeline"])
+    try:
+        page.tap(TOGGLES[toggle][0])
+        page.wait_for_function(f"document.getElementById('{TOGGLES[toggle][1]}').checked")
+        page.evaluate("new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    finally:
+        trace = json.loads(browser.stop_tracing())
+    restyled = _restyle_after_change(trace["traceEvents"] if isinstance(trace, dict) else trace)
+    assert elements > 1000
+    assert restyled < 200, f"{restyled} of {elements} elements restyled"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_opening_search_draws_first_then_asks_for_the_index(phone, site_url, lang):
+    """The held search index (partials/request-guards.html) is requested once the frame showing
+    the opened search is drawn, not inside the tap's own task, where starting the worker and
+    the request held up that frame."""
+    phone.add_init_script("""addEventListener("change", (event) => {
+        if (event.target.id === "__search") requestAnimationFrame(() => { window.__hwSearchFrame = performance.now(); });
+      }, { capture: true });""")
+    page = slow_phone_page(phone, site_url + MODULES[lang])
+    page.tap(TOGGLES["search"][0])
+    page.wait_for_function("""performance.getEntriesByType('resource')
+        .some((e) => e.name.endsWith('/search/search_index.json'))""", timeout=20000)
+    frame = page.evaluate("window.__hwSearchFrame")
+    index = page.evaluate("""performance.getEntriesByType('resource')
+        .find((e) => e.name.endsWith('/search/search_index.json')).startTime""")
+    assert frame is not None and index > frame
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_console_errors_online_and_with_the_service_worker(phone, local_url, lang):
+    """Lighthouse's best-practices audit errors-in-console: a page logs no error and throws
+    nothing, online, and once the service worker controls it (online and offline)."""
+    errors = []
+    page = phone.new_page()
+    page.on("console", lambda message: errors.append(f"{message.type}: {message.text}")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    for path in ("" if lang == "en" else "zh/", MODULES[lang]):
+        page.goto(local_url + path, wait_until="load")
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20000)
+        page.reload(wait_until="load")
+        page.locator(".md-header__button[for='__search']").first.tap()
+        page.locator(".md-search__input").fill("needle" if lang == "en" else "针刺")
+        page.locator(".md-search-result__item").first.wait_for(timeout=20000)
+        phone.set_offline(True)
+        page.reload(wait_until="load")
+        page.wait_for_timeout(500)
+        phone.set_offline(False)
+    assert errors == []

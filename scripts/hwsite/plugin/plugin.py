@@ -45,7 +45,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hwsite import build_cache, glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, search_index, site_model, site_outputs, sources
+from hwsite import build_cache, glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, search_index, site_model, site_outputs, sources, theme_css
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
@@ -124,6 +124,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self.body = page_body.PageBodyExtension()
         self.search_labels: dict[str, str] = {}  # page URL (with language folder) -> label of its sections
         self.search_worker: tuple[str, str, str] | None = None  # Material's worker name, ours, our script
+        self.theme_css: tuple[str, str, str] | None = None  # Material's main stylesheet's name, ours, our text
         self._render_inputs = ""  # mkdocs serve: the files every page's render depends on, by content
         self._reset_pass()
 
@@ -248,6 +249,10 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             self.search_worker = self._search_worker(config)
         if self.search_worker:
             config.extra["hw_search_worker"] = {"material": self.search_worker[0], "ours": self.search_worker[1]}
+        if self.theme_css is None:
+            self.theme_css = self._theme_css(config)
+        if self.theme_css:
+            config.extra["hw_theme_css"] = {"material": self.theme_css[0], "ours": self.theme_css[1]}
 
         config.extra["hw_offline_edition"] = self._offline_edition(config)
         config.extra["hw_web_app"] = self._web_app(config)
@@ -275,6 +280,23 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             return None
         script = search_index.worker_script(prelude.read_text(encoding="utf-8"), material.read_text(encoding="utf-8"))
         return material.name, search_index.worker_file_name(script), script
+
+    @staticmethod
+    def _theme_css(config: MkDocsConfig) -> tuple[str, str, str] | None:
+        """Material's main stylesheet without the content-tabs rules when no page can have
+        content tabs (hwsite.theme_css: they made every tap on the menu or search restyle
+        the whole page)."""
+        if theme_css.TABS_EXTENSION in config.markdown_extensions:
+            return None
+        material = theme_css.material_stylesheet(config.theme.dirs)
+        if material is None:
+            log.warning("Material's main stylesheet not found: its content-tabs rules stay")
+            return None
+        try:
+            text, _ = theme_css.pruned_stylesheet(str(material))
+        except ValueError as error:
+            raise PluginError(f"hwsite: {material}: {error}") from None
+        return material.name, theme_css.stylesheet_file_name(text), text
 
     def _preview_language(self) -> Language | None:
         """The one language `mkdocs serve` previews (preview_language), else None."""
@@ -760,6 +782,12 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
             return
         site = Path(config.site_dir)
         self._minify_assets(config, site)
+        if self.theme_css:
+            stylesheets = site / "assets" / "stylesheets"
+            write_atomically(stylesheets / self.theme_css[1], self.theme_css[2])
+            # no page links Material's own any more (main.html): not a file to cache offline
+            for name in (self.theme_css[0], self.theme_css[0] + ".map"):
+                (stylesheets / name).unlink(missing_ok=True)
         if self.search_worker and (site / "search" / "search_index.json").exists():
             write_atomically(site / "assets" / "javascripts" / "workers" / self.search_worker[1], self.search_worker[2])
         self._split_per_language(config, site)
