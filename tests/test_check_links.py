@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import check_links
 from hwsite import links
@@ -367,6 +369,36 @@ def test_resolve(href, expected):
     ctx = site.page_ctx("a/index.html", base_href="/hw/b/")
     t = site.resolve(ctx.base_url, href, ctx.doc)
     assert (t.status, t.url or t.path or t.query) == expected
+
+
+_HREF_SEGMENTS = ["..", ".", "a", "A", "b", "x.html", "", "%61", "%E6%9C%AF", "术", "..%2F", ".x"]
+_FILES = ["index.html", "a/index.html", "a/b/x.html", "a/x.html", "b/index.html", "术/index.html",
+          "x.html"]
+# One site per base path across all examples, so that its caches fill up as in a real run.
+_SITES = {base: links.Site(_FILES, links.make_config("https://e.org" + base))
+          for base in ("/", "/hw/")}
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(["index.html", "a/index.html", "a/b/x.html", "术/index.html"]),
+       st.sampled_from(["/", "/hw/"]),
+       st.sampled_from(["", "/", "./", "../"]),
+       st.lists(st.sampled_from(_HREF_SEGMENTS), max_size=5),
+       st.sampled_from(["", "/", "?q=1", "#f", "#", "?q#%61", "#术"]))
+def test_resolve_fast_path_agrees_with_urljoin(page, base, lead, segments, tail):
+    """Relative and root-absolute hrefs skip urljoin and are cached per site: from pages
+    in different folders, they must land where urljoin sends them on a fresh site."""
+    href = lead + "/".join(segments) + tail
+    # Empty segments ("a//b") are left out: urljoin drops them, browsers and the fast path
+    # keep them.
+    assume("//" not in href.partition("?")[0].partition("#")[0])
+    site = _SITES[base]
+    for doc_page in (page, "a/b/x.html"):
+        ctx = site.page_ctx(doc_page)
+        fast = site.resolve(ctx.base_url, href, ctx.doc)
+        slow = links.Site(_FILES, site.config)._resolve(ctx.base_url, href)
+        # An empty fragment ("x#") is no fragment either way; urljoin drops it.
+        assert fast._replace(fragment=fast.fragment or None) == slow, (doc_page, href)
 
 
 @pytest.mark.parametrize("value, urls", [

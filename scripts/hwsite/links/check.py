@@ -87,6 +87,7 @@ class _Checker:
             if t.status == "ok" and t.path in site.pages and t.path != path:
                 self.out.redirects[path] = t.path
         ids_of = {path: data.ids}.get
+        self.out.links += len(data.refs)
         for ref in data.refs:
             self.check_ref(ctx, ref, ids_of)
         self._page = None
@@ -94,13 +95,14 @@ class _Checker:
 
     def check_stylesheet(self, path: str, text: str) -> None:
         ctx = self.site.page_ctx(path)
-        for ref in parse_css(text):
+        refs = parse_css(text)
+        self.out.links += len(refs)
+        for ref in refs:
             self.check_ref(ctx, ref, lambda p: None)
 
     def check_ref(self, ctx: PageCtx, ref: Ref, ids_of) -> None:
         """Resolve one reference; ids_of(page) gives the ids of pages already parsed."""
         site = self.site
-        self.out.links += 1
         href = ref.href
         if href[:1] == "#" and ctx.own_url:
             t = Target("ok", ctx.path, None, href[1:], None, "relative")
@@ -109,7 +111,8 @@ class _Checker:
         status = t.status
         if status == "ok":
             target = t.path
-            if target not in site.pages:
+            lang = site.page_lang.get(target)
+            if lang is None:  # not a page
                 if target.endswith(".css"):
                     self.out.stylesheets.add(target)
                 return
@@ -121,7 +124,7 @@ class _Checker:
                 if not fragment_ok(t.fragment, ids):
                     self.missing_anchor(ctx, ref, t, ids)
                     return
-            if ref.role == NAV and (ctx.skip_lang or site.lang_of(target) == ctx.lang):
+            if ref.role == NAV and (ctx.skip_lang or lang == ctx.lang):
                 return  # the common case: a page in the reader's own language
             self.check_language(ctx, ref, t, ids_of)
             return
