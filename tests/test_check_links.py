@@ -166,6 +166,24 @@ def test_parallel_run_gives_the_same_report(tmp_path):
     assert serial == parallel
 
 
+def test_byte_order_mark_and_crlf_pages(tmp_path):
+    """The parser reads a page's bytes (its text when it has carriage returns), the line
+    numbers come from its text: both must agree on pages with a byte-order mark."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_bytes(
+        b'\xef\xbb\xbf<h1 id="intro">T</h1>\n<p>\n<a href="a/#sec">x</a>\n'
+        b'<a href="nowhere/">y</a> <a href="#gone">z</a></p>\n')
+    (site / "a" / "index.html").write_bytes(  # old Mac line ends
+        b'\xef\xbb\xbf<h2 id="sec">A</h2>\r<a\rhref="../#intro">back</a>\r<img src="\xe5\x9b\xbe.png">')
+    report = links.check_site(site)
+    assert [(f.kind, f.page, f.line, f.href) for f in report.findings] == [
+        ("missing-asset", "a/index.html", 4, "图.png"),
+        ("missing-anchor", "index.html", 4, "#gone"),
+        ("missing-page", "index.html", 4, "nowhere/"),
+    ]
+
+
 # ---------------------------------------------------------------------------------------
 # the CLI
 

@@ -77,8 +77,8 @@ class _Checker:
                 fragment: str | None = None) -> str:
         return suggest_href(self.site.config, page, target, form, href, fragment)
 
-    def check_page(self, path: str, text: str) -> None:
-        data = self._page = parse_page(path, text, lines=False)
+    def check_page(self, path: str, text: str, raw: bytes | None = None) -> None:
+        data = self._page = parse_page(path, text, lines=False, raw=raw)
         site = self.site
         ctx = site.page_ctx(path, data.source, data.base_href)
         self.out.ids[path] = data.ids
@@ -236,24 +236,31 @@ def list_files(site_dir: str) -> list[str]:
     return out
 
 
-def _read_text(full: str) -> str:
+def _read(full: str) -> tuple[bytes, str]:
+    """The file's bytes and its text; BadInput naming the line of any byte that is not
+    UTF-8."""
     try:
         with open(full, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
         raise BadInput(f"{full}: cannot read: {exc.strerror or exc}") from exc
     try:
-        return raw.decode("utf-8")
+        return raw, raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise BadInput(f"{full}:{line}: not valid UTF-8 ({exc.reason})") from exc
+
+
+def _read_text(full: str) -> str:
+    return _read(full)[1]
 
 
 def _check_batch(args: tuple[str, Site, list[str], bool]) -> _Partial:
     root, site, paths, collect_external = args
     checker = _Checker(site, collect_external, root)
     for path in paths:
-        checker.check_page(path, _read_text(os.path.join(root, path)))
+        raw, text = _read(os.path.join(root, path))
+        checker.check_page(path, text, raw)
     return checker.out
 
 
