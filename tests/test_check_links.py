@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import check_links
 from hwsite import links
@@ -162,6 +164,24 @@ def test_parallel_run_gives_the_same_report(tmp_path):
     parallel = links.check_site(tmp_path / "site", jobs=2)
     assert len(serial.findings) == n + 7 + n and len(serial.external) == n
     assert serial == parallel
+
+
+def test_byte_order_mark_and_crlf_pages(tmp_path):
+    """The parser reads a page's bytes (its text when it has carriage returns), the line
+    numbers come from its text: both must agree on pages with a byte-order mark."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_bytes(
+        b'\xef\xbb\xbf<h1 id="intro">T</h1>\n<p>\n<a href="a/#sec">x</a>\n'
+        b'<a href="nowhere/">y</a> <a href="#gone">z</a></p>\n')
+    (site / "a" / "index.html").write_bytes(  # old Mac line ends
+        b'\xef\xbb\xbf<h2 id="sec">A</h2>\r<a\rhref="../#intro">back</a>\r<img src="\xe5\x9b\xbe.png">')
+    report = links.check_site(site)
+    assert [(f.kind, f.page, f.line, f.href) for f in report.findings] == [
+        ("missing-asset", "a/index.html", 4, "图.png"),
+        ("missing-anchor", "index.html", 4, "#gone"),
+        ("missing-page", "index.html", 4, "nowhere/"),
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -367,6 +387,36 @@ def test_resolve(href, expected):
     ctx = site.page_ctx("a/index.html", base_href="/hw/b/")
     t = site.resolve(ctx.base_url, href, ctx.doc)
     assert (t.status, t.url or t.path or t.query) == expected
+
+
+_HREF_SEGMENTS = ["..", ".", "a", "A", "b", "x.html", "", "%61", "%E6%9C%AF", "术", "..%2F", ".x"]
+_FILES = ["index.html", "a/index.html", "a/b/x.html", "a/x.html", "b/index.html", "术/index.html",
+          "x.html"]
+# One site per base path across all examples, so that its caches fill up as in a real run.
+_SITES = {base: links.Site(_FILES, links.make_config("https://e.org" + base))
+          for base in ("/", "/hw/")}
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(["index.html", "a/index.html", "a/b/x.html", "术/index.html"]),
+       st.sampled_from(["/", "/hw/"]),
+       st.sampled_from(["", "/", "./", "../"]),
+       st.lists(st.sampled_from(_HREF_SEGMENTS), max_size=5),
+       st.sampled_from(["", "/", "?q=1", "#f", "#", "?q#%61", "#术"]))
+def test_resolve_fast_path_agrees_with_urljoin(page, base, lead, segments, tail):
+    """Relative and root-absolute hrefs skip urljoin and are cached per site: from pages
+    in different folders, they must land where urljoin sends them on a fresh site."""
+    href = lead + "/".join(segments) + tail
+    # Empty segments ("a//b") are left out: urljoin drops them, browsers and the fast path
+    # keep them.
+    assume("//" not in href.partition("?")[0].partition("#")[0])
+    site = _SITES[base]
+    for doc_page in (page, "a/b/x.html"):
+        ctx = site.page_ctx(doc_page)
+        fast = site.resolve(ctx.base_url, href, ctx.doc)
+        slow = links.Site(_FILES, site.config)._resolve(ctx.base_url, href)
+        # An empty fragment ("x#") is no fragment either way; urljoin drops it.
+        assert fast._replace(fragment=fast.fragment or None) == slow, (doc_page, href)
 
 
 @pytest.mark.parametrize("value, urls", [

@@ -77,8 +77,8 @@ class _Checker:
                 fragment: str | None = None) -> str:
         return suggest_href(self.site.config, page, target, form, href, fragment)
 
-    def check_page(self, path: str, text: str) -> None:
-        data = self._page = parse_page(path, text, lines=False)
+    def check_page(self, path: str, text: str, raw: bytes | None = None) -> None:
+        data = self._page = parse_page(path, text, lines=False, raw=raw)
         site = self.site
         ctx = site.page_ctx(path, data.source, data.base_href)
         self.out.ids[path] = data.ids
@@ -87,6 +87,7 @@ class _Checker:
             if t.status == "ok" and t.path in site.pages and t.path != path:
                 self.out.redirects[path] = t.path
         ids_of = {path: data.ids}.get
+        self.out.links += len(data.refs)
         for ref in data.refs:
             self.check_ref(ctx, ref, ids_of)
         self._page = None
@@ -94,13 +95,14 @@ class _Checker:
 
     def check_stylesheet(self, path: str, text: str) -> None:
         ctx = self.site.page_ctx(path)
-        for ref in parse_css(text):
+        refs = parse_css(text)
+        self.out.links += len(refs)
+        for ref in refs:
             self.check_ref(ctx, ref, lambda p: None)
 
     def check_ref(self, ctx: PageCtx, ref: Ref, ids_of) -> None:
         """Resolve one reference; ids_of(page) gives the ids of pages already parsed."""
         site = self.site
-        self.out.links += 1
         href = ref.href
         if href[:1] == "#" and ctx.own_url:
             t = Target("ok", ctx.path, None, href[1:], None, "relative")
@@ -109,7 +111,8 @@ class _Checker:
         status = t.status
         if status == "ok":
             target = t.path
-            if target not in site.pages:
+            lang = site.page_lang.get(target)
+            if lang is None:  # not a page
                 if target.endswith(".css"):
                     self.out.stylesheets.add(target)
                 return
@@ -121,7 +124,7 @@ class _Checker:
                 if not fragment_ok(t.fragment, ids):
                     self.missing_anchor(ctx, ref, t, ids)
                     return
-            if ref.role == NAV and (ctx.skip_lang or site.lang_of(target) == ctx.lang):
+            if ref.role == NAV and (ctx.skip_lang or lang == ctx.lang):
                 return  # the common case: a page in the reader's own language
             self.check_language(ctx, ref, t, ids_of)
             return
@@ -233,24 +236,31 @@ def list_files(site_dir: str) -> list[str]:
     return out
 
 
-def _read_text(full: str) -> str:
+def _read(full: str) -> tuple[bytes, str]:
+    """The file's bytes and its text; BadInput naming the line of any byte that is not
+    UTF-8."""
     try:
         with open(full, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
         raise BadInput(f"{full}: cannot read: {exc.strerror or exc}") from exc
     try:
-        return raw.decode("utf-8")
+        return raw, raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise BadInput(f"{full}:{line}: not valid UTF-8 ({exc.reason})") from exc
+
+
+def _read_text(full: str) -> str:
+    return _read(full)[1]
 
 
 def _check_batch(args: tuple[str, Site, list[str], bool]) -> _Partial:
     root, site, paths, collect_external = args
     checker = _Checker(site, collect_external, root)
     for path in paths:
-        checker.check_page(path, _read_text(os.path.join(root, path)))
+        raw, text = _read(os.path.join(root, path))
+        checker.check_page(path, text, raw)
     return checker.out
 
 

@@ -85,38 +85,49 @@ class PathHints:
 def _most_similar_path(query: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
     """difflib similarity on characters, ranked together with similarity on path segments
     so that a wrong prefix (/sub/x/ for x/) does not beat the page with the same name.
-    The first candidate with the best score wins. Exact but pruned: a candidate's score is
-    at most its quick_ratio plus the length bound of its segment ratio, so candidates are
-    scored in order of that bound and the rest skipped once it falls below the best score
-    (40 mistyped near-duplicate paths among 4,001 pages: 21 s -> 4 s)."""
+    The first candidate with the best score wins.
+
+    Exact but pruned, best first: a candidate's score is at most a cheap bound (the length
+    bound of its character ratio plus its segments that occur in the query, as a ratio),
+    then a tighter one (quick_ratio instead of the length bound); candidates are visited in
+    order of the cheap bound and the rest skipped once it falls below the best score, so
+    that most never reach difflib's quick_ratio (the 40 planted broken paths of the bench's
+    4,001-page site on a loaded machine: 1.7 s with the quick_ratio bound alone, 1.1 s with
+    the cheap bound first; same answers)."""
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(query)
     query_segments = query.split("/")
+    query_set = frozenset(query_segments)
     n_query = len(query_segments)
+    len_query = len(query)
     bounded = []
     for index, cand in enumerate(candidates):
-        matcher.set_seq1(cand)
-        if matcher.real_quick_ratio() < cutoff:
+        total = len(cand) + len_query
+        length_bound = 2.0 * min(len(cand), len_query) / total if total else 1.0
+        if length_bound < cutoff:  # difflib's real_quick_ratio
             continue
-        quick = matcher.quick_ratio()
-        if quick < cutoff:
-            continue
-        n_cand = cand.count("/") + 1
-        bounded.append((quick + 2.0 * min(n_cand, n_query) / (n_cand + n_query), index, cand))
+        segments = cand.split("/")
+        # Matching segments are at most those of the candidate found in the query, and at
+        # most the query's count.
+        common = min(n_query, sum(segment in query_set for segment in segments))
+        segment_bound = 2.0 * common / (len(segments) + n_query)
+        bounded.append((length_bound + segment_bound, index, cand, segment_bound, segments))
     bounded.sort(key=lambda item: (-item[0], item[1]))
     best, best_score, best_index = None, -1.0, -1
-    for bound, index, cand in bounded:
+    for bound, index, cand, segment_bound, segments in bounded:
         if bound < best_score:
             break
         matcher.set_seq1(cand)
+        quick = matcher.quick_ratio()
+        if quick < cutoff or quick + segment_bound < best_score:
+            continue
         ratio = matcher.ratio()
         if ratio < cutoff:
             continue
-        score = ratio + difflib.SequenceMatcher(None, cand.split("/"), query_segments).ratio()
+        score = ratio + difflib.SequenceMatcher(None, segments, query_segments).ratio()
         if score > best_score or (score == best_score and index < best_index):
             best, best_score, best_index = cand, score, index
     return best
-
 
 
 def closest_id(fragment: str, ids: frozenset[str]) -> str | None:

@@ -58,24 +58,32 @@ def _remove_dot_segments(path: str) -> str:
 
 
 _LEADING_UPS = re.compile(r"(?:\.\.?/)+")
+# How _split_href marks the path of an href that is not relative to the document's folder.
+_ROOT = -1  # root-absolute: the path is already the URL path
+_SAME = -2  # empty path ("", "?q", "#f"): the document itself
 
 
-def _join_relative(doc_path: str, rel: str) -> str:
-    """Absolute path of the relative path rel in the document at doc_path."""
-    if not rel:
-        return doc_path
-    directory = doc_path[: doc_path.rfind("/") + 1]
-    if rel[0] == ".":
-        m = _LEADING_UPS.match(rel)
+def _split_href(href: str) -> tuple[int, str, str | None, bool, str] | None:
+    """What resolving href needs regardless of the document it is in, or None when href
+    needs urljoin (a scheme, protocol-relative, whitespace, backslashes): (folders up,
+    path below that folder, fragment or None, whether the path has dot segments, form).
+    Folders up is _ROOT or _SAME for the paths that do not join the document's folder."""
+    if not href or _SLOW_HREF.search(href):
+        return None
+    rest, hashmark, fragment = href.partition("#")
+    path = rest.partition("?")[0] if "?" in rest else rest
+    frag = fragment if hashmark else None
+    if path.startswith("/"):
+        return _ROOT, _remove_dot_segments(path), frag, False, "root"
+    if not path:
+        return _SAME, "", frag, False, "relative"
+    ups = 0
+    if path[0] == ".":
+        m = _LEADING_UPS.match(path)
         if m:
-            lead = m.group()
-            ups = lead.count("../")
-            rel = rel[m.end() :]
-            if ups:
-                directory = directory.rsplit("/", ups + 1)[0] + "/"
-    if rel.startswith(".") or "/." in rel:
-        return _remove_dot_segments(directory + rel)
-    return directory + rel
+            ups = m.group().count("../")
+            path = path[m.end() :]
+    return ups, path, frag, path.startswith(".") or "/." in path, "relative"
 
 
 class PageCtx(NamedTuple):
@@ -107,6 +115,12 @@ class Site:
         self.dirs = frozenset(dirs)
         self._lower: dict[str, str] | None = None
         self._resolve_cache: dict[str, Target] = {}
+        # href -> _split_href(href); (form, URL path) -> Target without fragment. Links
+        # between sibling pages ("../x/") reach the same URL path from every sibling.
+        self._split_cache: dict[str, tuple | None] = {}
+        self._located: dict[tuple[str, str], Target] = {}
+        # The language folder of every page; None for other files.
+        self.page_lang = {page: self.lang_of(page) for page in self.pages}
 
     def __getstate__(self) -> dict:
         # Only what a worker process needs; caches are rebuilt there.
@@ -189,15 +203,24 @@ class Site:
         doc: the path of base_url, when the caller has it at hand."""
         if doc is None and base_url.startswith(_SENTINEL_ORIGIN + "/"):
             doc = base_url[len(_SENTINEL_ORIGIN) :].partition("#")[0].partition("?")[0]
-        if doc is not None and href and not _SLOW_HREF.search(href):
+        if doc is not None:
             # Fast path for the relative and root-absolute links that make up nearly
             # every reference: the same result as urljoin at a fraction of its cost.
-            rest, hashmark, fragment = href.partition("#")
-            path = rest.partition("?")[0] if "?" in rest else rest
-            frag = fragment if hashmark else None
-            if path.startswith("/"):
-                return self._locate(_remove_dot_segments(path), frag, "root")
-            return self._locate(_join_relative(doc, path), frag, "relative")
+            split = self._split_cache.get(href, False)
+            if split is False:
+                split = self._split_cache[href] = _split_href(href)
+            if split is not None:
+                ups, path, frag, dots, form = split
+                if ups == _ROOT:
+                    return self._locate(path, frag, form)
+                if ups == _SAME:
+                    return self._locate(doc, frag, form)
+                directory = doc[: doc.rfind("/") + 1]
+                if ups:
+                    directory = directory.rsplit("/", ups + 1)[0] + "/"
+                if dots:
+                    return self._locate(_remove_dot_segments(directory + path), frag, form)
+                return self._locate(directory + path, frag, form)
         key = href if _SCHEME_RE.match(href) else base_url + "\0" + href
         hit = self._resolve_cache.get(key)
         if hit is None:
@@ -243,26 +266,29 @@ class Site:
 
     def _locate(self, url_path: str, fragment: str | None, form: str) -> Target:
         """Look up an absolute, dot-free URL path (still percent-encoded) on the host."""
+        key = (form, url_path)
+        t = self._located.get(key)
+        if t is None:
+            t = self._located[key] = self._lookup_url_path(url_path, form)
+        if fragment is None:
+            return t
+        return Target(t.status, t.path, t.query, fragment, None, form)
+
+    def _lookup_url_path(self, url_path: str, form: str) -> Target:
         path = unquote(url_path) if "%" in url_path else url_path
         base = self.config.base_path
         if base != "/":
             if path + "/" == base:
                 path = base
             if not path.startswith(base):
-                return Target("outside", query=path.lstrip("/"), fragment=fragment, form=form)
+                return Target("outside", query=path.lstrip("/"), form=form)
         site_path = path[len(base) :]
-        if site_path[-1:] in ("/", ""):
-            if site_path + "index.html" in self.files:  # the common case, inlined
-                return Target("ok", site_path + "index.html", None, fragment, None, form)
-        elif site_path in self.files:
-            return Target("ok", site_path, None, fragment, None, form)
         status, actual = self.lookup(site_path)
         if status == "ok":
-            return Target("ok", actual, None, fragment, None, form)
+            return Target("ok", actual, None, None, None, form)
         if status == "wrong-case":
-            return Target("wrong-case", actual, site_path, fragment, None, form)
-        return Target("missing", None, site_path, fragment, None, form)
-
+            return Target("wrong-case", actual, site_path, None, None, form)
+        return Target("missing", None, site_path, None, None, form)
 
 
 def is_page_path(site_path: str) -> bool:
