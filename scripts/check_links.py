@@ -43,7 +43,9 @@ exit codes:
   0  no errors (warnings allowed unless --strict)
   1  broken links found (or warnings with --strict)
   2  bad input: SITE_DIR missing or not a built site (no index.html at its root),
-     unreadable or non-UTF-8 file, malformed mkdocs.yml, malformed source registry
+     unreadable or non-UTF-8 file, malformed mkdocs.yml, malformed source registry;
+     a file that cannot be read is named on stderr and the other pages are still
+     checked and reported
 """
 
 
@@ -203,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(render_text(report, listing))
+    for message in report.unreadable:
+        print(f"check_links: {message}", file=sys.stderr)
+    if report.unreadable:
+        return 2
     failing = [f for f in report.findings if f.severity == links.ERROR or args.strict]
     return 1 if failing else 0
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import socket
 import threading
 import time
@@ -300,7 +301,10 @@ def test_exit_code_2_on_bad_input(capsys, in_tmp, case):
         with open(bytes(site) + b"/bad\xff.html", "wb") as fh:
             fh.write(b"<p>x</p>")
     code, out, err = run(capsys, *args)
-    assert code == 2 and out == ""
+    assert code == 2
+    # a file that cannot be read stops nothing else: the other pages are still reported
+    assert out == "" if case in ("missing", "not-a-site", "bad-yaml", "missing-config") \
+        else out.endswith("0 errors, 0 warnings\n")
     assert err.startswith("check_links: ")  # in-process: a traceback would have raised
     expected = {
         "missing": f"{site}: no such directory",
@@ -311,6 +315,30 @@ def test_exit_code_2_on_bad_input(capsys, in_tmp, case):
         "bad-name": "file name is not UTF-8",
     }[case]
     assert expected in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_unreadable_files_do_not_hide_the_other_pages_findings(capsys, in_tmp, fmt):
+    site = in_tmp / "site"
+    write_site(site, {
+        "index.html": '<p>home</p>\n<a href="gone/">gone</a>',
+        "a/index.html": '<p>a</p>\n\n<a href="../b/#nowhere">b</a>',
+        "b/index.html": '<p id="here">b</p>',
+    })
+    (site / "zh").mkdir()
+    (site / "zh" / "index.html").write_bytes(b"<p>\n\xff</p>")
+    with open(bytes(site) + b"/bad\xff.html", "wb") as fh:
+        fh.write(b"<p>x</p>")
+    code, out, err = run(capsys, site, "--format", fmt)
+    assert code == 2
+    if fmt == "json":
+        found = {(f["page"], f["line"], f["kind"]) for f in json.loads(out)["findings"]}
+    else:
+        found = {(page, int(line), kind) for page, line, kind in re.findall(
+            r"^(\S+)\n  (\d+): (\S+)", out, re.M)}
+    assert found == {("index.html", 2, "missing-page"), ("a/index.html", 3, "missing-anchor")}
+    assert f"check_links: {site / 'zh' / 'index.html'}:2: not valid UTF-8" in err
+    assert "file name is not UTF-8" in err
 
 
 def test_help_documents_exit_codes(capsys):

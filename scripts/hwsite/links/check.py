@@ -31,6 +31,7 @@ class _Partial:
     pending: list[_Pending] = field(default_factory=list)
     external: list[ExternalRef] = field(default_factory=list)
     stylesheets: set[str] = field(default_factory=set)
+    unreadable: list[str] = field(default_factory=list)  # BadInput messages of skipped files
     links: int = 0
 
     def merge(self, other: _Partial) -> None:
@@ -40,6 +41,7 @@ class _Partial:
         self.pending += other.pending
         self.external += other.external
         self.stylesheets |= other.stylesheets
+        self.unreadable += other.unreadable
         self.links += other.links
 
 
@@ -218,8 +220,10 @@ class _Checker:
                 self.check_language(ctx, ref, t, ids_of)
 
 
-def list_files(site_dir: str) -> list[str]:
-    """Every file under site_dir as a POSIX path relative to it."""
+def list_files(site_dir: str, bad_names: list[str] | None = None) -> list[str]:
+    """Every file under site_dir as a POSIX path relative to it. A file whose name is not
+    UTF-8 is left out (no URL reaches it) and named in bad_names; without bad_names it
+    raises BadInput."""
     out = []
     for root, dirs, files in os.walk(site_dir):
         dirs.sort()
@@ -231,7 +235,11 @@ def list_files(site_dir: str) -> list[str]:
                 path.encode("utf-8")
             except UnicodeEncodeError:
                 # os.walk smuggles undecodable bytes in as surrogates; no URL reaches them.
-                raise BadInput(f"{os.path.join(root, name)!r}: file name is not UTF-8") from None
+                message = f"{os.path.join(root, name)!r}: file name is not UTF-8"
+                if bad_names is None:
+                    raise BadInput(message) from None
+                bad_names.append(message)
+                continue
             out.append(path)
     return out
 
@@ -259,7 +267,12 @@ def _check_batch(args: tuple[str, Site, list[str], bool]) -> _Partial:
     root, site, paths, collect_external = args
     checker = _Checker(site, collect_external, root)
     for path in paths:
-        raw, text = _read(os.path.join(root, path))
+        try:
+            raw, text = _read(os.path.join(root, path))
+        except BadInput as exc:
+            # reported with the other pages' findings; links into it are not checked
+            checker.out.unreadable.append(str(exc))
+            continue
         checker.check_page(path, text, raw)
     return checker.out
 
@@ -277,7 +290,8 @@ def check_site(site_dir: str | os.PathLike, config: SiteConfig | None = None,
         raise BadInput(f"{root}: no such directory")
     if not os.path.isfile(os.path.join(root, "index.html")):
         raise BadInput(f"{root}: not a built site (no index.html at its root)")
-    site = Site(list_files(root), config or SiteConfig())
+    bad_names: list[str] = []
+    site = Site(list_files(root, bad_names), config or SiteConfig())
     paths = sorted(site.pages)
     main = _Checker(site, collect_external, root)
     # pages in batches, in worker processes on a large site (hwsite.parallel: forked, so the
@@ -289,8 +303,12 @@ def check_site(site_dir: str | os.PathLike, config: SiteConfig | None = None,
     while main.out.stylesheets - done:
         path = min(main.out.stylesheets - done)
         done.add(path)
-        main.check_stylesheet(path, _read_text(os.path.join(root, path)))
+        try:
+            main.check_stylesheet(path, _read_text(os.path.join(root, path)))
+        except BadInput as exc:
+            main.out.unreadable.append(str(exc))
     main.finish_pending()
     # Stable sort: references on one line stay in document order.
     external = sorted(main.out.external, key=lambda r: (r.page, r.line))
-    return Report(len(paths), main.out.links, sort_findings(main.out.findings), external)
+    return Report(len(paths), main.out.links, sort_findings(main.out.findings), external,
+                  bad_names + sorted(main.out.unreadable))

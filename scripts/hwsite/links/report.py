@@ -83,6 +83,9 @@ class Report:
     links: int
     findings: list[Finding] = field(default_factory=list)
     external: list[ExternalRef] = field(default_factory=list)
+    # files that could not be checked (not UTF-8, unreadable, name not UTF-8): a BadInput
+    # message naming each; the other pages are still checked
+    unreadable: list[str] = field(default_factory=list)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
