@@ -1,11 +1,13 @@
-"""Writing files so that no reader or build ever sees half of one, and reading a data
-file once per version of it."""
+"""Writing files so that no reader or build ever sees half of one, reading a data file
+once per version of it, and the theme assets the build replaces with its own."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -49,3 +51,24 @@ def parsed_once_per_version(load, maxsize: int = 4):
         return versioned(str(path), stat.st_mtime_ns, stat.st_size)
 
     return cached
+
+
+# Files the build writes in place of a theme asset carry `.hw.` in their names.
+OWN_MARK = ".hw."
+
+
+def theme_asset(theme_dirs: Iterable[str], folder: str, pattern: str) -> Path | None:
+    """The theme's own file matching pattern in folder (e.g. "assets/stylesheets",
+    "main.*.min.css"), from the first of the theme's folders that has one; never one the
+    build wrote (OWN_MARK)."""
+    for theme_dir in theme_dirs:
+        found = sorted(p for p in Path(theme_dir, folder).glob(pattern) if OWN_MARK not in p.name)
+        if found:
+            return found[0]
+    return None
+
+
+def own_asset_name(prefix: str, text: str, suffix: str) -> str:
+    """Name of a file the build writes in place of a theme asset: the asset's prefix, the
+    mark and our content's hash, e.g. main.hw.1a2b3c4d.min.css."""
+    return f"{prefix}{OWN_MARK}{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}{suffix}"

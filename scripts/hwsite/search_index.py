@@ -8,9 +8,10 @@ Called by the build plugin after it split the combined index per language.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
+
+from hwsite.files import own_asset_name, theme_asset
 
 # A checkpoint section is what a reader looks for when its words match: its lunr score is
 # multiplied by this (Material's `boost` of a document). Measured with bench/search_eval.py
@@ -42,17 +43,12 @@ def fresh_segmenter(user_dict: str) -> None:
 def worker_file_name(script: str) -> str:
     """Name of the combined worker under assets/javascripts/workers/ (keeps Material's
     `search.` prefix, which the request guard and the service worker look for)."""
-    return f"search.hw.{hashlib.sha256(script.encode('utf-8')).hexdigest()[:8]}.min.js"
+    return own_asset_name("search", script, ".min.js")
 
 
 def material_worker(theme_dirs: list[str]) -> Path | None:
     """Material's own search worker among the theme's folders."""
-    for folder in theme_dirs:
-        found = sorted(Path(folder, "assets", "javascripts", "workers").glob("search.*.min.js"))
-        found = [p for p in found if ".hw." not in p.name]
-        if found:
-            return found[0]
-    return None
+    return theme_asset(theme_dirs, "assets/javascripts/workers", "search.*.min.js")
 
 
 def worker_script(prelude: str, material: str) -> str:

@@ -18,7 +18,6 @@ selectors goes with them, and every other rule keeps Material's text byte for by
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 import tinycss2
 from tinycss2 import ast
 
-from hwsite.files import parsed_once_per_version
+from hwsite.files import own_asset_name, parsed_once_per_version, theme_asset
 
 TABS_EXTENSION = "pymdownx.tabbed"
 TABS_CLASSES = frozenset({"tabbed-set"})
@@ -37,16 +36,12 @@ _SOURCE_MAP = re.compile(r"^#\s*sourceMappingURL=")
 
 def material_stylesheet(theme_dirs: Iterable[str]) -> Path | None:
     """Material's main stylesheet (assets/stylesheets/main.<hash>.min.css) among the theme's folders."""
-    for folder in theme_dirs:
-        found = sorted(p for p in Path(folder, "assets", "stylesheets").glob("main.*.min.css") if ".hw." not in p.name)
-        if found:
-            return found[0]
-    return None
+    return theme_asset(theme_dirs, "assets/stylesheets", "main.*.min.css")
 
 
 def stylesheet_file_name(css: str) -> str:
     """Name of the pruned stylesheet under assets/stylesheets/ (our own content hash)."""
-    return f"main.hw.{hashlib.sha256(css.encode('utf-8')).hexdigest()[:8]}.min.css"
+    return own_asset_name("main", css, ".min.css")
 
 
 def _needs_class(selector: list, classes: frozenset[str]) -> bool:
