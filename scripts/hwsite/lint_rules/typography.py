@@ -189,7 +189,7 @@ def _spaces(text: str, number: int) -> list[Issue]:
 
 
 def line_issues(text: str, number: int) -> list[Issue]:
-    """Typography issues of one prose line (see common.prose_lines)."""
+    """Typography issues of one prose line (see common.Page.prose)."""
     if not text.strip("\x00 \t"):
         return []
     return sorted(_punctuation(text, number) + _doubled(text, number) + _brackets(text, number)
