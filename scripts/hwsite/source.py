@@ -657,7 +657,7 @@ class _Document:
                     scan_lines[index] = _blank(line)  # a definition is no [shortcut] link
             self.masked = "\n".join(scan_lines)
         self.brackets = _bracket_pairs(self.masked)
-        self.original = "\n".join(source.lines)
+        self.original = source.text  # the lines joined by line ends (and maybe one more)
         self.starts = source.line_starts
 
     def line_of(self, offset: int) -> int:
@@ -922,11 +922,17 @@ _ADMONITION = re.compile(
 )
 
 
+# A line that can open one: its masked text starts with '!!!' or '???' (after spaces).
+_ADMONITION_LINE = re.compile(r"\n[ \t]*(?:!!!|\?\?\?)")
+
+
 def admonitions(source: Source) -> list[Admonition]:
     """Admonitions and details blocks, outside code and comments, in line order."""
     found = []
-    for number, line in enumerate(source.masked, start=1):
-        match = _ADMONITION.match(line) if ("!!!" in line or "???" in line) else None
+    # As in headings(): in "\n" + masked_text, a match's "\n" is where its line starts.
+    for line_start in _ADMONITION_LINE.finditer("\n" + source.masked_text):
+        number = bisect_right(source.line_starts, line_start.start())
+        match = _ADMONITION.match(source.masked[number - 1])
         if match:
             found.append(Admonition(match["classes"].split()[0].lower(), match["title"], number,
                                     match["marker"] != "!!!"))
