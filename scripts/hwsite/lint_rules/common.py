@@ -136,7 +136,7 @@ def _locate(parts: tuple[str, ...]) -> tuple[str, str, str, tuple[str, str] | No
     return lang, section, kind, tree
 
 
-def real_paths(paths: list[Path]) -> list[str]:
+def real_paths(paths: list[str] | list[Path]) -> list[str]:
     """os.path.realpath() (what Path.resolve() returns) of each file path, each folder
     resolved once: resolving 4,000 files one by one walked every folder of every path
     again, a quarter of a second before any file was read."""
