@@ -316,7 +316,9 @@ def parse_front_matter(lines: list[str] | tuple[str, ...], file: str = "<string>
     if not isinstance(data, dict):
         raise SourceError(file, 2, f"front matter must be 'key: value' lines, not a YAML "
                                    f"{type(data).__name__}")
-    size = _expanded_size(data)
+    # Without an alias every value is written out, in at least one character of its
+    # own: short front matter with no '*' cannot hold too many (most pages).
+    size = _expanded_size(data) if "*" in raw or len(raw) > MAX_FRONT_MATTER_VALUES // 2 else 1
     if size is None or size > MAX_FRONT_MATTER_VALUES:
         # YAML aliases (*name) can make a value contain itself, or expand to billions of
         # values; every tool that walks or hashes the front matter would hang or crash.
@@ -819,6 +821,8 @@ def _strip_title(dest: str) -> str:
 
 def _html_links(doc: _Document) -> tuple[list, list]:
     links, images = [], []
+    if "<" not in doc.masked:
+        return links, images  # most pages: no HTML and no autolinks
     for match in _HTML_A.finditer(doc.masked):
         href = _attr_value(_HREF, match[1])
         if href is None:

@@ -16,10 +16,9 @@ front matter and image alt text are not checked.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 
-from hwsite.lint_rules.common import ERROR, PROTECTED, Finding, Page, excerpt
+from hwsite.lint_rules.common import ERROR, PROTECTED, Finding, Page, excerpt, lines_holding
 from hwsite.sources.cite import citations_in_line, frontmatter_keys
 from hwsite.sources.registry import CODES as REGISTRY_CODES
 from hwsite.sources.registry import Registry, is_key
@@ -73,15 +72,10 @@ def _keys_with_lines(page: Page) -> list[tuple[str, int]]:
                          if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])",
                                       source.lines[n - 1])), start)
             found.append((key, line))
-    # Only the lines that hold '[@' can cite: one search of the prose body finds them.
-    body, starts = page.prose_body, page.prose_body_starts
     first = source.front_matter.end_line + 1  # the line prose_body starts on
-    at = body.find("[@")
-    while at >= 0:
-        index = bisect_right(starts, at) - 1
+    for index in lines_holding(page.prose_body, page.prose_body_starts, "[@"):
         for _, cited in citations_in_line(page.prose[first + index - 1]):
             found.extend((key, first + index) for key in cited)
-        at = body.find("[@", starts[index + 1])
     return found
 
 

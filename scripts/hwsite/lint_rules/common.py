@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -411,6 +412,19 @@ def prose_text(source: Source, links: list | None = None) -> str:
             if any(rest.startswith(target) for target in targets):
                 spans.append((line_start + at + 1, line_start + _destination_end(line, at + 1)))
     return _protected(body, spans)
+
+
+def lines_holding(body: str, starts: list[int], needle: str) -> list[int]:
+    """Indexes of the lines of body (starts: where each begins, and one past the end)
+    that hold needle, in order: str.find skips to it, where a regex whose first
+    characters are a class has the regex engine test every character of the page."""
+    found = []
+    at = body.find(needle)
+    while at >= 0:
+        index = bisect_right(starts, at) - 1
+        found.append(index)
+        at = body.find(needle, starts[index + 1])
+    return found
 
 
 _FM_VALUE = re.compile(r"(?P<key>[\w-]+)[ \t]*:[ \t]*(?P<quote>[\"']?)(?P<value>.*?)(?P=quote)[ \t]*(?:#.*)?\Z")
