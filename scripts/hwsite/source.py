@@ -673,29 +673,40 @@ def _escaped(text: str, index: int) -> bool:
     return backslashes % 2 == 1
 
 
-# What _bracket_pairs looks at: an escaped character (skipped), a bracket, or the line
-# end before a blank line (which ends the paragraph). Every alternative starts with a
-# literal: then the regex engine skips to those characters (an alternative starting with
-# a class such as [\[\]] makes it try every character of the page).
-_BRACKET_TOKEN = re.compile(r"\\[\s\S]|\[|\]|\n(?=[^\S\n]*(?:\n|\Z))")
+# Each searched with a literal first character, which the regex engine skips to (a
+# pattern with a class of first characters, such as [\[\]], has it test every character
+# of the page). A paragraph break is the line end before a blank line.
+_OPENING_BRACKET = re.compile(r"\[")
+_CLOSING_BRACKET = re.compile(r"\]")
+_PARAGRAPH_BREAK = re.compile(r"\n(?=[^\S\n]*(?:\n|\Z))")
 
 
 def _bracket_pairs(text: str) -> dict[int, int]:
-    """Index of each '[' -> its matching ']', in one pass (brackets do not pair across
-    a blank line, which ends the paragraph). Linear, so a page full of unclosed '['
-    cannot make the scanners quadratic; the regex finds the few characters that matter
-    (a character-by-character loop cost 1 ms a page)."""
+    """Index of each '[' -> its matching ']'. Brackets do not pair across a blank line,
+    which ends the paragraph; a backslash escapes the character after it (a bracket, or
+    the line end of a paragraph break). Linear, so a page full of unclosed '[' cannot
+    make the scanners quadratic; only the brackets and the paragraph breaks are looked
+    at (a character-by-character loop cost 1 ms a page)."""
+    if "[" not in text or "]" not in text:
+        return {}
+    escapes = "\\" in text  # most pages have none
+    brackets = sorted([m.start() for m in _OPENING_BRACKET.finditer(text)]
+                      + [m.start() for m in _CLOSING_BRACKET.finditer(text)])
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)
+              if not (escapes and _escaped(text, m.start()))]
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    for match in _BRACKET_TOKEN.finditer(text):
-        token = match.group()
-        if token == "[":
-            stack.append(match.start())
-        elif token == "]":
-            if stack:
-                pairs[stack.pop()] = match.start()
-        elif token == "\n":
-            stack.clear()
+    next_break = 0  # index in breaks of the first one after the last bracket looked at
+    for at in brackets:
+        if escapes and _escaped(text, at):
+            continue
+        if next_break < len(breaks) and breaks[next_break] < at:
+            stack.clear()  # a paragraph ended since the last bracket
+            next_break = bisect_right(breaks, at)
+        if text[at] == "[":
+            stack.append(at)
+        elif stack:
+            pairs[stack.pop()] = at
     return pairs
 
 
