@@ -493,6 +493,10 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
     containers = [0]  # content indents of open admonitions/list items
     in_comment = False
     prev_blank = True
+    # Most pages have no code, HTML or escapes at all: then no line is searched for them.
+    page = "\n".join(lines)
+    fences = "```" in page or "~~~" in page
+    inline = "`" in page or "<" in page or "\\" in page
     for number, line in enumerate(lines, start=1):
         if fence is not None:
             closing, start, lang = fence
@@ -507,7 +511,7 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             masked.append(text)
             prev_blank = not line.strip()
             continue
-        if not line.strip():
+        if not line or line.isspace():
             masked.append(line)
             prev_blank = True
             continue
@@ -524,7 +528,7 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             # A lazy continuation line (no blank line before it) keeps its container open.
             while len(containers) > 1 and indent < containers[-1]:
                 containers.pop()
-        opening = _FENCE_OPEN.match(line) if ("```" in line or "~~~" in line) else None
+        opening = _FENCE_OPEN.match(line) if fences and ("```" in line or "~~~" in line) else None
         if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
             info = opening["info"].strip().lstrip("{").lstrip(".")
             lang = re.split(r"[\s{}]", info, maxsplit=1)[0] if info else ""
@@ -541,7 +545,7 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             continue
         if is_container:
             containers.append(indent + TAB_LENGTH)
-        if "`" in line or "<" in line or "\\" in line:
+        if inline and ("`" in line or "<" in line or "\\" in line):
             text, in_comment = _mask_inline(line, False)
             masked.append(text)
         else:  # nothing to mask (what _mask_inline checks first, without the call)
