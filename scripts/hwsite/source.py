@@ -199,7 +199,8 @@ def read_source(path: str | Path, name: str | None = None) -> Source:
     (default: the path as given). Raises SourceError, also for unreadable files."""
     name = name if name is not None else str(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:  # what Path.read_bytes() does, without a Path
+            data = handle.read()
     except FileNotFoundError:
         raise SourceError(name, None, "file not found") from None
     except IsADirectoryError:

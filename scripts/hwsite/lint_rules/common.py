@@ -376,7 +376,8 @@ def prose_text(source: Source, links: list | None = None) -> str:
     line_starts = source.line_starts
     base = line_starts[end]  # where the body starts in the text
     body = source.text[base:line_starts[-1] - 1]  # without the file's last line end
-    if source.masked_text[base:] != body:  # only where code or comments were masked
+    # masked_text[base:] has the body's length: compared without copying it.
+    if not source.masked_text.endswith(body):  # only where code or comments were masked
         body = "\n".join(o if o == m else _unmasked(o, m)
                          for o, m in zip(source.lines[end:], source.masked[end:]))
     spans = []  # (start, end) in body to protect; none crosses a line end
