@@ -126,23 +126,23 @@ def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def _collect(paths: list[str]) -> tuple[list[tuple[Path, str, str]], list[str]]:
-    """(file, display name, real path) of each file, and the paths that do not exist."""
+def _collect(paths: list[str]) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(file, display name, real path) of each file, and the paths that do not exist.
+    The file and its display name are the same: the path as pathlib writes it."""
     files, missing = [], []
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
-            for found, rel in markdown_files(path):
-                files.append((found, (Path(arg) / rel).as_posix()))
+            files += [found for found, _ in markdown_files(path)]
         elif path.exists():
-            files.append((path, Path(arg).as_posix()))
+            files.append(path.as_posix())
         else:
             missing.append(arg)
     seen, unique = set(), []
-    for (path, name), real in zip(files, real_paths([path for path, _ in files])):
+    for path, real in zip(files, real_paths(files)):
         if real not in seen:
             seen.add(real)
-            unique.append((path, name, real))
+            unique.append((path, path, real))
     return unique, missing
 
 
@@ -187,14 +187,14 @@ def main(argv: list[str] | None = None) -> int:
             findings += validate_registry(registry)
     fixing = args.fix and "typography" in rules
 
-    def lint_one(item: tuple[Path, str, str]) -> tuple[list[dict], list[Finding], tuple | None, tuple | None]:
+    def lint_one(item: tuple[str, str, str]) -> tuple[list[dict], list[Finding], tuple | None, tuple | None]:
         """(fixes, findings, bad input as (file, line, message), (file, tree, cited keys))
         of one file; plain values, as they come back from a worker process."""
         path, name, real = item
         fixes = []
         try:
             if fixing:
-                data = path.read_bytes()
+                data = Path(path).read_bytes()
                 new, changes = fix_file_bytes(data, path, name, args.lang)
                 if changes:
                     write_atomically(path, new)

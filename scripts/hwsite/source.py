@@ -199,7 +199,8 @@ def read_source(path: str | Path, name: str | None = None) -> Source:
     (default: the path as given). Raises SourceError, also for unreadable files."""
     name = name if name is not None else str(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:  # what Path.read_bytes() does, without a Path
+            data = handle.read()
     except FileNotFoundError:
         raise SourceError(name, None, "file not found") from None
     except IsADirectoryError:
@@ -316,7 +317,9 @@ def parse_front_matter(lines: list[str] | tuple[str, ...], file: str = "<string>
     if not isinstance(data, dict):
         raise SourceError(file, 2, f"front matter must be 'key: value' lines, not a YAML "
                                    f"{type(data).__name__}")
-    size = _expanded_size(data)
+    # Without an alias every value is written out, in at least one character of its
+    # own: short front matter with no '*' cannot hold too many (most pages).
+    size = _expanded_size(data) if "*" in raw or len(raw) > MAX_FRONT_MATTER_VALUES // 2 else 1
     if size is None or size > MAX_FRONT_MATTER_VALUES:
         # YAML aliases (*name) can make a value contain itself, or expand to billions of
         # values; every tool that walks or hashes the front matter would hang or crash.
@@ -491,6 +494,10 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
     containers = [0]  # content indents of open admonitions/list items
     in_comment = False
     prev_blank = True
+    # Most pages have no code, HTML or escapes at all: then no line is searched for them.
+    page = "\n".join(lines)
+    fences = "```" in page or "~~~" in page
+    inline = "`" in page or "<" in page or "\\" in page
     for number, line in enumerate(lines, start=1):
         if fence is not None:
             closing, start, lang = fence
@@ -505,7 +512,7 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             masked.append(text)
             prev_blank = not line.strip()
             continue
-        if not line.strip():
+        if not line or line.isspace():
             masked.append(line)
             prev_blank = True
             continue
@@ -522,7 +529,7 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             # A lazy continuation line (no blank line before it) keeps its container open.
             while len(containers) > 1 and indent < containers[-1]:
                 containers.pop()
-        opening = _FENCE_OPEN.match(line) if ("```" in line or "~~~" in line) else None
+        opening = _FENCE_OPEN.match(line) if fences and ("```" in line or "~~~" in line) else None
         if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
             info = opening["info"].strip().lstrip("{").lstrip(".")
             lang = re.split(r"[\s{}]", info, maxsplit=1)[0] if info else ""
@@ -539,7 +546,7 @@ def _scan(lines: list[str]) -> tuple[list[str], list[CodeBlock]]:
             continue
         if is_container:
             containers.append(indent + TAB_LENGTH)
-        if "`" in line or "<" in line or "\\" in line:
+        if inline and ("`" in line or "<" in line or "\\" in line):
             text, in_comment = _mask_inline(line, False)
             masked.append(text)
         else:  # nothing to mask (what _mask_inline checks first, without the call)
@@ -657,7 +664,7 @@ class _Document:
                     scan_lines[index] = _blank(line)  # a definition is no [shortcut] link
             self.masked = "\n".join(scan_lines)
         self.brackets = _bracket_pairs(self.masked)
-        self.original = "\n".join(source.lines)
+        self.original = source.text  # the lines joined by line ends (and maybe one more)
         self.starts = source.line_starts
 
     def line_of(self, offset: int) -> int:
@@ -671,29 +678,40 @@ def _escaped(text: str, index: int) -> bool:
     return backslashes % 2 == 1
 
 
-# What _bracket_pairs looks at: an escaped character (skipped), a bracket, or the line
-# end before a blank line (which ends the paragraph). Every alternative starts with a
-# literal: then the regex engine skips to those characters (an alternative starting with
-# a class such as [\[\]] makes it try every character of the page).
-_BRACKET_TOKEN = re.compile(r"\\[\s\S]|\[|\]|\n(?=[^\S\n]*(?:\n|\Z))")
+# Each searched with a literal first character, which the regex engine skips to (a
+# pattern with a class of first characters, such as [\[\]], has it test every character
+# of the page). A paragraph break is the line end before a blank line.
+_OPENING_BRACKET = re.compile(r"\[")
+_CLOSING_BRACKET = re.compile(r"\]")
+_PARAGRAPH_BREAK = re.compile(r"\n(?=[^\S\n]*(?:\n|\Z))")
 
 
 def _bracket_pairs(text: str) -> dict[int, int]:
-    """Index of each '[' -> its matching ']', in one pass (brackets do not pair across
-    a blank line, which ends the paragraph). Linear, so a page full of unclosed '['
-    cannot make the scanners quadratic; the regex finds the few characters that matter
-    (a character-by-character loop cost 1 ms a page)."""
+    """Index of each '[' -> its matching ']'. Brackets do not pair across a blank line,
+    which ends the paragraph; a backslash escapes the character after it (a bracket, or
+    the line end of a paragraph break). Linear, so a page full of unclosed '[' cannot
+    make the scanners quadratic; only the brackets and the paragraph breaks are looked
+    at (a character-by-character loop cost 1 ms a page)."""
+    if "[" not in text or "]" not in text:
+        return {}
+    escapes = "\\" in text  # most pages have none
+    brackets = sorted([m.start() for m in _OPENING_BRACKET.finditer(text)]
+                      + [m.start() for m in _CLOSING_BRACKET.finditer(text)])
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)
+              if not (escapes and _escaped(text, m.start()))]
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    for match in _BRACKET_TOKEN.finditer(text):
-        token = match.group()
-        if token == "[":
-            stack.append(match.start())
-        elif token == "]":
-            if stack:
-                pairs[stack.pop()] = match.start()
-        elif token == "\n":
-            stack.clear()
+    next_break = 0  # index in breaks of the first one after the last bracket looked at
+    for at in brackets:
+        if escapes and _escaped(text, at):
+            continue
+        if next_break < len(breaks) and breaks[next_break] < at:
+            stack.clear()  # a paragraph ended since the last bracket
+            next_break = bisect_right(breaks, at)
+        if text[at] == "[":
+            stack.append(at)
+        elif stack:
+            pairs[stack.pop()] = at
     return pairs
 
 
@@ -819,6 +837,8 @@ def _strip_title(dest: str) -> str:
 
 def _html_links(doc: _Document) -> tuple[list, list]:
     links, images = [], []
+    if "<" not in doc.masked:
+        return links, images  # most pages: no HTML and no autolinks
     for match in _HTML_A.finditer(doc.masked):
         href = _attr_value(_HREF, match[1])
         if href is None:
@@ -922,11 +942,17 @@ _ADMONITION = re.compile(
 )
 
 
+# A line that can open one: its masked text starts with '!!!' or '???' (after spaces).
+_ADMONITION_LINE = re.compile(r"\n[ \t]*(?:!!!|\?\?\?)")
+
+
 def admonitions(source: Source) -> list[Admonition]:
     """Admonitions and details blocks, outside code and comments, in line order."""
     found = []
-    for number, line in enumerate(source.masked, start=1):
-        match = _ADMONITION.match(line) if ("!!!" in line or "???" in line) else None
+    # As in headings(): in "\n" + masked_text, a match's "\n" is where its line starts.
+    for line_start in _ADMONITION_LINE.finditer("\n" + source.masked_text):
+        number = bisect_right(source.line_starts, line_start.start())
+        match = _ADMONITION.match(source.masked[number - 1])
         if match:
             found.append(Admonition(match["classes"].split()[0].lower(), match["title"], number,
                                     match["marker"] != "!!!"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from hwsite.lint_rules.common import ERROR, PROTECTED, Finding, Page, excerpt
+from hwsite.lint_rules.common import ERROR, PROTECTED, Finding, Page, excerpt, lines_holding
 from hwsite.sources.cite import citations_in_line, frontmatter_keys
 from hwsite.sources.registry import CODES as REGISTRY_CODES
 from hwsite.sources.registry import Registry, is_key
@@ -72,18 +72,17 @@ def _keys_with_lines(page: Page) -> list[tuple[str, int]]:
                          if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])",
                                       source.lines[n - 1])), start)
             found.append((key, line))
-    for number, text in enumerate(page.prose, start=1):
-        if "[@" not in text:
-            continue
-        for _, cited in citations_in_line(text):
-            found.extend((key, number) for key in cited)
+    first = source.front_matter.end_line + 1  # the line prose_body starts on
+    for index in lines_holding(page.prose_body, page.prose_body_starts, "[@"):
+        for _, cited in citations_in_line(page.prose[first + index - 1]):
+            found.extend((key, first + index) for key in cited)
     return found
 
 
 def check(page: Page, registry: Registry) -> list[Finding]:
     """unknown-key and figure-without-citation for one page."""
     findings = []
-    for key, line in _keys_with_lines(page):
+    for key, line in cited_keys(page):
         if key in registry:
             continue
         if is_key(key):
@@ -158,8 +157,13 @@ def check_languages(pages: Iterable[Page], registry: Registry | None = None) -> 
 
 
 def cited_keys(page: Page) -> list[tuple[str, int]]:
-    """(key, line) of every key the page cites: what check_cited_keys() compares."""
-    return _keys_with_lines(page)
+    """(key, line) of every key the page cites: what check_cited_keys() compares.
+    Worked out once per page: check() and the caller that collects them both ask."""
+    cached = page.__dict__.get("_cited_keys")
+    if cached is None:
+        cached = _keys_with_lines(page)
+        object.__setattr__(page, "_cited_keys", cached)  # frozen: a private memo only
+    return cached
 
 
 def check_cited_keys(cited_pages: Iterable[tuple[str, tuple[str, str] | None, list[tuple[str, int]]]],

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import itertools
+import functools
 import os
 import re
 from bisect import bisect_right
@@ -78,22 +78,27 @@ class Page:
     def headings(self) -> list[md.Heading]:
         return md.headings(self.source)
 
-    @cached_property
-    def prose(self) -> list[str]:
-        """prose_lines() of the source."""
-        return prose_lines(self.source, self.links + self.images)
-
     # Rules search the whole body at once, then look only at the lines a match is on.
     @cached_property
     def prose_body(self) -> str:
-        """The prose lines after the front matter, joined by line ends."""
-        return "\n".join(self.prose[self.source.front_matter.end_line:])
+        """prose_text() of the source: the body as readers see its words."""
+        return prose_text(self.source, self.links + self.images)
+
+    @cached_property
+    def prose(self) -> list[str]:
+        """Each line of the file as prose (prose_body's lines), the front matter's lines
+        all PROTECTED. Lines keep their lengths, so columns match the file."""
+        source = self.source
+        end = source.front_matter.end_line
+        body = self.prose_body.split("\n") if len(source.lines) > end else []
+        return [PROTECTED * len(line) for line in source.lines[:end]] + body
 
     @cached_property
     def prose_body_starts(self) -> list[int]:
         """Offset in prose_body where each of its lines starts (and one past the end)."""
-        body = self.prose[self.source.front_matter.end_line:]
-        return list(itertools.accumulate((len(text) + 1 for text in body), initial=0))
+        starts = self.source.line_starts
+        base = starts[self.source.front_matter.end_line]
+        return [start - base for start in starts[self.source.front_matter.end_line:]]
 
 
 TREES = {"docs": "en", "docs_zh": "zh"}
@@ -132,7 +137,7 @@ def _locate(parts: tuple[str, ...]) -> tuple[str, str, str, tuple[str, str] | No
     return lang, section, kind, tree
 
 
-def real_paths(paths: list[Path]) -> list[str]:
+def real_paths(paths: list[str] | list[Path]) -> list[str]:
     """os.path.realpath() (what Path.resolve() returns) of each file path, each folder
     resolved once: resolving 4,000 files one by one walked every folder of every path
     again, a quarter of a second before any file was read."""
@@ -215,23 +220,28 @@ def apply_ignores(findings: list[Finding], source: Source, known: set[str],
 
 # ---------------------------------------------------------------- prose
 
-# What prose_lines() protects, one alternative each, tried in this order at each place:
+# What prose_text() protects, one alternative each, tried in this order at each place:
 # autolinks, HTML tags, bare URLs, attr_lists, inline math, footnote references. The
-# pattern is compiled with IGNORECASE, but every alternative starts with a literal or a
+# patterns are compiled with IGNORECASE, but every alternative starts with a literal or a
 # case-sensitive class ((?-i:[hH]) is what IGNORECASE makes of h, which has no other
 # case variants): the regex engine then skips an alternative after one character
 # instead of trying it at every place of the page (2.6 times faster on generated pages).
 _URL_CHARS = r"[^\s<>\"'（）【】《》，。；！？、“”]+"
-_PROSE_ALTERNATIVES = (
-    r"<(?:(?:https?|ftp)://|mailto:)[^<>\s]*>", r"<[^<>\s@]+@[^<>\s@]+>",  # autolinks
-    r"</?[A-Za-z][A-Za-z0-9:-]*(?:[^\S\n][^<>\n]*)?/?>",  # HTML tags
-    r"(?-i:[hH])ttps?://" + _URL_CHARS, r"(?-i:[fF])tp://" + _URL_CHARS,  # bare URLs
-    r"(?-i:[mM])ailto:[^\s<>]+", r"(?-i:[wW])ww\.[A-Za-z0-9-]+\.[^\s<>（）【】《》，。；！？、“”]+",
-    r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"  # attr_lists
-    r"(?:[ \t]+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+)))*[ \t]*\}",
+# The alternatives that start with a symbol, each with the text its matches start with.
+_SYMBOL_ALTERNATIVES = (
+    ("<", r"<(?:(?:https?|ftp)://|mailto:)[^<>\s]*>"), ("<", r"<[^<>\s@]+@[^<>\s@]+>"),  # autolinks
+    ("<", r"</?[A-Za-z][A-Za-z0-9:-]*(?:[^\S\n][^<>\n]*)?/?>"),  # HTML tags
+    ("{", r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"  # attr_lists
+          r"(?:[ \t]+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+)))*[ \t]*\}"),
     # inline math: $$...$$, $...$ (not after a backslash, $ or word character), \(...\)
-    r"\$\$.+?\$\$", r"\$(?<![\\$\w]\$)(?=\S)[^$\n]*?(?<=\S)\$(?![\w$])", r"\\\(.+?\\\)",
-    r"\[\^[^\]\s]+\]",  # footnote references
+    ("$", r"\$\$.+?\$\$"), ("$", r"\$(?<![\\$\w]\$)(?=\S)[^$\n]*?(?<=\S)\$(?![\w$])"),
+    ("\\(", r"\\\(.+?\\\)"),
+    ("[^", r"\[\^[^\]\s]+\]"),  # footnote references
+)
+# The alternatives that start with a letter: bare URLs and addresses.
+_WORD_ALTERNATIVES = (
+    r"(?-i:[hH])ttps?://" + _URL_CHARS, r"(?-i:[fF])tp://" + _URL_CHARS,
+    r"(?-i:[mM])ailto:[^\s<>]+", r"(?-i:[wW])ww\.[A-Za-z0-9-]+\.[^\s<>（）【】《》，。；！？、“”]+",
 )
 _BLOCK_MARKER = re.compile(r"[ \t]*(?:!!!|\?\?\?\+?|===\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*")
 _ABBREVIATION = re.compile(r"[ \t]*\*\[[^\]\n]+\]:")
@@ -254,16 +264,29 @@ def _destination_end(line: str, start: int) -> int:
 
 
 # No alternative matches across a line end, so one search of the whole body finds
-# what a search of each line would. The alternatives that start with a letter (bare
-# URLs and addresses) are searched apart from the others, see _prose_spans().
-_PROSE_SYMBOLS = re.compile("|".join(_PROSE_ALTERNATIVES[:3] + _PROSE_ALTERNATIVES[7:]), re.IGNORECASE)
-_PROSE_WORDS = re.compile("|".join(_PROSE_ALTERNATIVES[3:7]), re.IGNORECASE)
+# what a search of each line would. The alternatives that start with a letter are
+# searched apart from the others, see _prose_spans().
+_SYMBOL_LEADS = tuple(dict.fromkeys(lead for lead, _ in _SYMBOL_ALTERNATIVES))
+_PROSE_WORDS = re.compile("|".join(_WORD_ALTERNATIVES), re.IGNORECASE)
 # Where a _PROSE_WORDS match can start: at one of these letters (each alternative starts
 # with a case-sensitive class), with ':' 3 to 6 characters in (ftp:, http:, https:,
-# mailto:) or '.' 3 characters in (www.).
+# mailto:) or '.' 3 characters in (www.). Two patterns, each with a literal first
+# character, which the regex engine skips to quickly (one pattern of both made it test
+# every character of the page against the pair).
 _WORD_FIRST = frozenset("hHfFmMwW")
-_WORD_MARK = re.compile(r":|\.(?<=[wW]{3}\.)")
-_MARK_DISTANCES = {":": (3, 4, 5, 6), ".": (3,)}
+_WORD_MARKS = ((re.compile(":"), (3, 4, 5, 6)), (re.compile(r"\.(?<=[wW]{3}\.)"), (3,)))
+
+
+@functools.lru_cache(maxsize=None)
+def _symbols_pattern(leads: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern of the _SYMBOL_ALTERNATIVES that start with one of leads, in their
+    order; None for none. A page holds a few of the leads: alternatives that cannot
+    match there are left out, and with one lead left the regex engine skips to it
+    instead of testing every character against the set of first characters."""
+    alternatives = [pattern for lead, pattern in _SYMBOL_ALTERNATIVES if lead in leads]
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+
 # Searched in "\n" + body: a literal first character lets the regex engine skip to the
 # line starts instead of trying ^ at every character.
 _BLOCK_MARKER_LINE = re.compile(r"\n" + _BLOCK_MARKER.pattern)
@@ -273,22 +296,24 @@ _NOT_SPACE = re.compile(r"[^ ]")
 
 
 def _prose_spans(body: str) -> list[tuple[int, int]]:
-    """The spans of the _PROSE_ALTERNATIVES that re.finditer() of all of them in one
-    pattern finds in body (tried in order at each place, each search going on after
-    the last match). That pattern spent most of its time trying the letter
+    """The spans that re.finditer() of one pattern of all the alternatives (autolinks,
+    HTML tags, bare URLs, the rest) finds in body (tried in order at each place, each
+    search going on after the last match). That pattern spent most of its time trying the letter
     alternatives at every h, f, m and w of the page; a match of them starts where
-    _WORD_MARK says, so only those places are tried. At any place only one of the two
+    _WORD_MARKS say, so only those places are tried. At any place only one of the two
     groups can match: their first characters differ."""
     found = set()
-    for mark in _WORD_MARK.finditer(body):
-        at = mark.start()
-        for distance in _MARK_DISTANCES[mark.group()]:
-            if at >= distance and body[at - distance] in _WORD_FIRST:
-                found.add(at - distance)
+    for mark_pattern, distances in _WORD_MARKS:
+        for mark in mark_pattern.finditer(body):
+            at = mark.start()
+            for distance in distances:
+                if at >= distance and body[at - distance] in _WORD_FIRST:
+                    found.add(at - distance)
     candidates = sorted(found)
     spans = []
     at = index = 0
-    symbol = _PROSE_SYMBOLS.search(body)
+    symbols = _symbols_pattern(tuple(lead for lead in _SYMBOL_LEADS if lead in body))
+    symbol = symbols.search(body) if symbols else None
     while True:
         word = None
         while index < len(candidates):
@@ -306,7 +331,7 @@ def _prose_spans(body: str) -> list[tuple[int, int]]:
         spans.append(match.span())
         at = match.end()
         if symbol is not None and symbol.start() < at:
-            symbol = _PROSE_SYMBOLS.search(body, at)
+            symbol = symbols.search(body, at)
 
 
 def _unmasked(original: str, masked: str) -> str:
@@ -325,10 +350,10 @@ def _unmasked(original: str, masked: str) -> str:
 
 
 def _protected(text: str, spans: list[tuple[int, int]]) -> str:
-    """text with every span (start, end) replaced by PROTECTED characters."""
+    """text with every character inside a span (start, end) replaced by PROTECTED."""
     parts, at = [], 0
     for start, end in sorted(spans):
-        start, end = max(start, at), min(end, len(text))
+        start = max(start, at)
         if end <= start:
             continue
         parts.append(text[at:start])
@@ -338,63 +363,69 @@ def _protected(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def prose_lines(source: Source, links: list | None = None) -> list[str]:
-    """The body as readers see its words: each line of source.lines with front matter,
-    code, HTML comments and tags, link and image destinations, reference definitions,
-    URLs, attr_lists, inline math, footnote references and admonition markers replaced
-    by PROTECTED characters. Lines keep their lengths, so columns match the file.
-    `links`: md.links(source) + md.images(source) when the caller has them already."""
+def prose_text(source: Source, links: list | None = None) -> str:
+    """The body (the lines after the front matter, joined by line ends) as readers see
+    its words: code, HTML comments and tags, link and image destinations, reference
+    definitions, URLs, attr_lists, inline math, footnote references and admonition
+    markers replaced by PROTECTED characters. It has the body's length, so offsets and
+    columns match the file. `links`: md.links(source) + md.images(source) when the
+    caller has them already."""
     if links is None:
         links = md.links(source) + md.images(source)
-    link_targets: dict[int, list[str]] = {}
-    definitions = set()  # lines of reference definitions: [label]: url
-    for link in links:
-        if link.kind == "inline":
-            link_targets.setdefault(link.line, []).append(link.target)
-        elif link.kind == "definition":
-            definitions.add(link.line)
     end = source.front_matter.end_line
-    out = [PROTECTED * len(line) for line in source.lines[:end]]
-    texts = [o if o == m else _unmasked(o, m) for o, m in zip(source.lines[end:], source.masked[end:])]
-    body = "\n".join(texts)
-    starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
-    spans: dict[int, list[tuple[int, int]]] = {}  # index in texts -> spans to protect
+    line_starts = source.line_starts
+    base = line_starts[end]  # where the body starts in the text
+    body = source.text[base:line_starts[-1] - 1]  # without the file's last line end
+    # masked_text[base:] has the body's length: compared without copying it.
+    if not source.masked_text.endswith(body):  # only where code or comments were masked
+        body = "\n".join(o if o == m else _unmasked(o, m)
+                         for o, m in zip(source.lines[end:], source.masked[end:]))
+    spans = []  # (start, end) in body to protect; none crosses a line end
 
-    def add(start: int, stop: int) -> None:
-        index = bisect_right(starts, start) - 1
-        spans.setdefault(index, []).append((start - starts[index], stop - starts[index]))
+    def whole_line(start: int) -> None:
+        stop = body.find("\n", start)
+        spans.append((start, len(body) if stop < 0 else stop))
 
-    whole = set()  # lines protected as a whole: definitions, abbreviations
-    whole.update(number - end - 1 for number in definitions if number > end)
+    for link in links:
+        if link.kind == "definition" and link.line > end:  # [label]: url
+            whole_line(line_starts[link.line - 1] - base)
     # In "\n" + body, a match's "\n" is at the body offset where its line starts.
     lined = "\n" + body
-    whole.update(bisect_right(starts, m.start()) - 1 for m in _ABBREVIATION_LINE.finditer(lined))
+    for match in _ABBREVIATION_LINE.finditer(lined):
+        whole_line(match.start())
     for match in _BLOCK_MARKER_LINE.finditer(lined):
-        add(match.start(), match.end() - 1)
-    for start, stop in _prose_spans(body):
-        add(start, stop)
-    for number, targets in link_targets.items():
-        index = number - end - 1
-        if index < 0 or index in whole:
-            continue
-        text = texts[index]
+        spans.append((match.start(), match.end() - 1))
+    spans += _prose_spans(body)
+    targets_by_line: dict[int, list[str]] = {}
+    for link in links:
+        if link.kind == "inline" and link.line > end:
+            targets_by_line.setdefault(link.line, []).append(link.target)
+    for number, targets in targets_by_line.items():
+        line_start = line_starts[number - 1] - base
+        line = body[line_start:line_starts[number] - 1 - base]
         start = 0
         while True:
-            at = text.find("](", start)
+            at = line.find("](", start)
             if at < 0:
                 break
             start = at + 2
-            rest = text[at + 2:].lstrip(" \t").lstrip("<")
+            rest = line[at + 2:].lstrip(" \t").lstrip("<")
             if any(rest.startswith(target) for target in targets):
-                spans.setdefault(index, []).append((at + 1, _destination_end(text, at + 1)))
-    out.extend(texts)  # most lines are prose as they are
-    for index, found in spans.items():
-        if index not in whole:
-            out[end + index] = _protected(texts[index], found)
-    for index in whole:
-        if 0 <= index < len(texts):
-            out[end + index] = PROTECTED * len(texts[index])
-    return out
+                spans.append((line_start + at + 1, line_start + _destination_end(line, at + 1)))
+    return _protected(body, spans)
+
+
+def lines_holding(body: str, starts: list[int], needle: str) -> list[int]:
+    """Indexes of the lines of body (starts: where each begins, and one past the end)
+    that hold needle, in order: str.find skips to it, where a regex whose first
+    characters are a class has the regex engine test every character of the page."""
+    found = []
+    at = body.find(needle)
+    while at >= 0:
+        index = bisect_right(starts, at) - 1
+        found.append(index)
+        at = body.find(needle, starts[index + 1])
+    return found
 
 
 _FM_VALUE = re.compile(r"(?P<key>[\w-]+)[ \t]*:[ \t]*(?P<quote>[\"']?)(?P<value>.*?)(?P=quote)[ \t]*(?:#.*)?\Z")

@@ -86,7 +86,7 @@ def _slug(text: str) -> str:
 def _html_findings(page: Page, add) -> None:
     source = page.source
     masked = source.masked_text
-    original = "\n".join(source.lines)
+    original = source.text  # the lines joined by line ends (and maybe one more)
     starts = source.line_starts
     for match in _TAG.finditer(masked):
         begin = match.start()
@@ -129,20 +129,23 @@ def _html_findings(page: Page, add) -> None:
 
 def _attr_list_findings(page: Page, add) -> None:
     # attr_list ({: ...} after a heading, link or paragraph) can set any HTML attribute.
-    for number, line in enumerate(page.source.masked, start=1):
-        if "{" not in line or number <= page.source.front_matter.end_line:
-            continue
-        for match in _ATTR_LIST.finditer(line):
-            for bad in _ATTR_LIST_BAD.finditer(match["body"]):
-                name = bad["name"].lower()
-                if name == "style":
-                    add("style-attribute", number,
-                        "remove style=… from the {…} attribute list; the site's look comes "
-                        "from the theme")
-                else:
-                    add("event-handler", number,
-                        f"remove {name}=… from the {{…}} attribute list: it runs code in the "
-                        "reader's browser")
+    # No match crosses a line end, so one search of the page finds what one per line would.
+    source = page.source
+    body_start = source.line_starts[source.front_matter.end_line]
+    for match in _ATTR_LIST.finditer(source.masked_text, body_start):
+        if "=" not in match["body"]:
+            continue  # most attr_lists: only an #id or .class
+        number = bisect_right(source.line_starts, match.start())
+        for bad in _ATTR_LIST_BAD.finditer(match["body"]):
+            name = bad["name"].lower()
+            if name == "style":
+                add("style-attribute", number,
+                    "remove style=… from the {…} attribute list; the site's look comes "
+                    "from the theme")
+            else:
+                add("event-handler", number,
+                    f"remove {name}=… from the {{…}} attribute list: it runs code in the "
+                    "reader's browser")
 
 
 def _url_findings(page: Page, add) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from hwsite import source as md
 from hwsite.lint_rules.common import (CJK_CLOSING, CJK_OPENING, ERROR, HAN, HAN_CHARS, Finding, Page,
-                                      excerpt, frontmatter_prose)
+                                      excerpt, frontmatter_prose, lines_holding)
 
 RULE = "typography"
 CODES = {
@@ -36,14 +36,15 @@ _ENTITY_END = re.compile(r"&#?[A-Za-z0-9]+\Z")
 # Where the rules above can find something (more places than they do, none across a line
 # end): a half-width mark or closing bracket, a doubled mark, and _SPACE's own matches
 # (a space next to any Chinese character made every list item and heading a candidate).
-# Searching the whole page for these leaves the few lines worth checking; each starts
-# with a literal or a class, which the regex engine skips to quickly.
-_CANDIDATES = (
-    re.compile(r"[,.:;?!)）]"),
-    re.compile("|".join(mark * 2 for mark in "。，！？；：、")),
-    re.compile(rf"[ \t](?:(?<=[{HAN_CHARS}][ \t])[ \t]*(?=[A-Za-z0-9])"
-               rf"|(?<=[A-Za-z0-9%][ \t])[ \t]*(?=[{HAN_CHARS}]))"),
-)
+# Searching the whole page for these leaves the few lines worth checking: the marks with
+# str.find, the spaces with one pattern per kind of space, each starting with a literal,
+# which the regex engine skips to quickly (a class of first characters it tests at
+# every character).
+_CANDIDATE_MARKS = tuple(",.:;?!)）") + tuple(mark * 2 for mark in "。，！？；：、")
+_CANDIDATE_SPACES = tuple(
+    re.compile(rf"{space}(?:(?<=[{HAN_CHARS}]{space})[ \t]*(?=[A-Za-z0-9])"
+               rf"|(?<=[A-Za-z0-9%]{space})[ \t]*(?=[{HAN_CHARS}]))")
+    for space in " \t")
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def _spaces(text: str, number: int) -> list[Issue]:
 
 
 def line_issues(text: str, number: int) -> list[Issue]:
-    """Typography issues of one prose line (see common.prose_lines)."""
+    """Typography issues of one prose line (see common.Page.prose)."""
     if not text.strip("\x00 \t"):
         return []
     return sorted(_punctuation(text, number) + _doubled(text, number) + _brackets(text, number)
@@ -202,8 +203,9 @@ def _issues(page: Page) -> tuple[list[Issue], list[Issue]]:
     end = page.source.front_matter.end_line
     texts = page.prose[end:]
     starts, joined = page.prose_body_starts, page.prose_body
-    candidates = {bisect_right(starts, m.start()) - 1
-                  for pattern in _CANDIDATES for m in pattern.finditer(joined)}
+    candidates = {index for mark in _CANDIDATE_MARKS for index in lines_holding(joined, starts, mark)}
+    candidates.update(bisect_right(starts, m.start()) - 1
+                      for pattern in _CANDIDATE_SPACES for m in pattern.finditer(joined))
     for index in sorted(candidates):
         body += line_issues(texts[index], end + index + 1)
     front = []
