@@ -126,9 +126,9 @@ def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def _collect(paths: list[str]) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """(file, display name, real path) of each file, and the paths that do not exist.
-    The file and its display name are the same: the path as pathlib writes it."""
+def _collect(paths: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(file, real path) of each file, and the paths that do not exist. The file is also
+    the name findings give: the path as pathlib writes it."""
     files, missing = [], []
     for arg in paths:
         path = Path(arg)
@@ -142,7 +142,7 @@ def _collect(paths: list[str]) -> tuple[list[tuple[str, str, str]], list[str]]:
     for path, real in zip(files, real_paths(files)):
         if real not in seen:
             seen.add(real)
-            unique.append((path, path, real))
+            unique.append((path, real))
     return unique, missing
 
 
@@ -187,10 +187,11 @@ def main(argv: list[str] | None = None) -> int:
             findings += validate_registry(registry)
     fixing = args.fix and "typography" in rules
 
-    def lint_one(item: tuple[str, str, str]) -> tuple[list[dict], list[Finding], tuple | None, tuple | None]:
+    def lint_one(item: tuple[str, str]) -> tuple[list[dict], list[Finding], tuple | None, tuple | None]:
         """(fixes, findings, bad input as (file, line, message), (file, tree, cited keys))
         of one file; plain values, as they come back from a worker process."""
-        path, name, real = item
+        path, real = item
+        name = path
         fixes = []
         try:
             if fixing:
