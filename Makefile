@@ -66,11 +66,16 @@ new: $(STAMP)
 	@test -n "$(PAGE)" || { echo "usage: make new PAGE=section/page-name (e.g. fact-sheets/needlestick-response)"; exit 2; }
 	$(BIN)/python scripts/new_page.py $(PAGE)
 
-# Debian's chromium for the browser tests (test tools cannot download their own browser here).
+# Debian's chromium for the browser tests (test tools cannot download their own browser
+# here), and a Chinese font: Noto Sans CJK SC, which Android phones ship and site.css names.
+# Without any Chinese font Chromium draws boxes and searches every installed font for each
+# Chinese character, which made the Chinese pages' layout, and their Lighthouse runs, slower
+# than on any phone (bench/REPORT.md).
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 # The offline edition: works from file:// (search included), no service worker.
 offline: $(STAMP)
@@ -90,7 +95,7 @@ lock:
 clean:
 	rm -rf $(SITE) $(OFFLINE_SITE) dist .cache .pytest_cache
 
-# Benchmarks (about 30 minutes on 2 cores): build cost against plain Material +
+# Benchmarks (about 32 minutes on 2 cores): build cost against plain Material +
 # static-i18n, live reload, link checker against peers (installed into the git-ignored
 # bench/tools/), checkers, and what readers download. Writes bench/REPORT.md and
 # bench/results.json. `$(BIN)/python -m bench.bench --quick` for a short trial run.
