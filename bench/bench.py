@@ -1693,8 +1693,8 @@ LH_METRICS = {"first-contentful-paint": "FCP ms", "largest-contentful-paint": "L
 # is shown beside it.
 LH_REFERENCE_INDEX = 1500
 LH_TRIES = 4
-# Lighthouse's own advice on variability (docs/variability.md): the median of five runs.
-# With three, the same unchanged page moved 2-3 points between bench runs (TBT 60-210 ms).
+# Lighthouse's docs/variability.md: "The median Lighthouse score of 5 runs is twice as stable
+# as 1 run". With three, the same unchanged page moved 2-3 points between bench runs.
 LH_ROUNDS = 5
 
 
