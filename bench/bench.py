@@ -257,6 +257,11 @@ class Run:
         self.results: dict = {"sections": {}, "notes": [], "commands": {}}
         self.tools: dict = {}
 
+    def rounds_at_least(self, minimum: int) -> int:
+        """Rounds for a measurement that needs more than the default to steady its median
+        (one with --quick)."""
+        return self.rounds if self.quick else max(self.rounds, minimum)
+
     def log(self, message: str) -> None:
         print(f"[{self.budget.elapsed():7.1f}s] {message}", flush=True)
 
@@ -1618,7 +1623,7 @@ def _first_tap(run: Run, targets: list[tuple[str, str]]) -> dict:
     with _playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_FLAGS[1:])
         try:
-            rounds = 1 if run.quick else max(run.rounds, FIRST_TAP_ROUNDS)
+            rounds = run.rounds_at_least(FIRST_TAP_ROUNDS)
             for r in range(rounds):
                 order = targets[r % len(targets):] + targets[: r % len(targets)]
                 for label, url in order:
@@ -1770,7 +1775,7 @@ def _lighthouse(run: Run, targets: list[tuple[str, str]], lighthouse: str) -> di
 
     contenders = {label: functools.partial(one, label, url) for label, url in targets}
     runs = {label: [] for label in contenders}
-    rounds = run.rounds if run.quick else max(run.rounds, LH_ROUNDS)
+    rounds = run.rounds_at_least(LH_ROUNDS)
     for r in range(rounds):
         names = list(contenders)
         k = r % len(names)
