@@ -117,3 +117,16 @@ def test_lighthouse_medians_come_from_runs_on_reference_hardware():
     only_slow = bench.lighthouse_summary([_lh_run(80, slow, 600), _lh_run(84, slow, 400)])
     assert not only_slow["on_reference_hardware"] and only_slow["scores_median"]["performance"] == 82
     assert bench.lighthouse_summary([{"error": "exit 1"}]) == {"error": "exit 1"}
+
+
+def test_generated_pages_pass_the_content_lint(tmp_path):
+    """The lint's workload in the bench is a clean site, as an editor's pull request should
+    be: no finding to print (review dates had been drawn from 2026, later than today for
+    some pages)."""
+    target = tmp_path / "site"
+    result = subprocess.run([*GEN, str(target), "--pages", "50"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    lint = subprocess.run([sys.executable, str(ROOT / "scripts" / "lint_content.py"),
+                           str(target / "docs"), str(target / "docs_zh")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert lint.returncode == 0 and "0 errors, 0 warnings" in lint.stdout, lint.stdout[-2000:]
