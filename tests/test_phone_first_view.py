@@ -7,6 +7,8 @@ page load's own speeds, not asserted here."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 
 from test_offline import local_url  # noqa: F401 - the site served with same-origin sitemaps (instant navigation on)
@@ -165,3 +167,74 @@ def test_no_console_errors_online_and_with_the_service_worker(phone, local_url, 
         page.wait_for_timeout(500)
         phone.set_offline(False)
     assert errors == []
+
+
+class _ScriptSources(HTMLParser):
+    """The src of every <script> in <body>, and whether it sits in a <template> (inert)."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_body = False
+        self.templates = 0
+        self.scripts: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self.in_body = True
+        elif tag == "template":
+            self.templates += 1
+        elif tag == "script" and self.in_body and dict(attrs).get("src"):
+            self.scripts.append((dict(attrs)["src"].rsplit("/", 1)[-1], self.templates > 0))
+
+    def handle_endtag(self, tag):
+        if tag == "template":
+            self.templates -= 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_script_blocks_the_parser_in_the_body(real_site, lang):
+    """Material's bundle and extra_javascript wait, inert, in <template id="hw-scripts"> and
+    are started by partials/late-scripts.html when the parser reaches it: as parser-blocking
+    scripts at the end of <body>, fetched early, the bundle often ran before the text was
+    first drawn, and Lighthouse counted it inside the largest contentful paint."""
+    found = _ScriptSources()
+    found.feed((real_site / MODULES[lang] / "index.html").read_text(encoding="utf-8"))
+    names = [name for name, _ in found.scripts]
+    assert names and names[0].startswith("bundle.") and names[1:] == ["site.js", "trainer-tools.js"]  # mkdocs.yml
+    assert all(inert for _, inert in found.scripts), found.scripts
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_gets_domcontentloaded_once_after_material(phone, site_url, lang):
+    """The page's own listeners (quiz.js on a quiz page) get DOMContentLoaded once, after
+    Material, site.js and the trainer tools have run, as when those scripts blocked the
+    parser: never twice (the real event and the copy), never before Material's document$."""
+    phone.add_init_script("""window.__hwDcl = [];
+      document.addEventListener("DOMContentLoaded", () => window.__hwDcl.push({
+        material: typeof window.document$ === "object",
+        tools: typeof window.hwTrainerTools === "object",
+      }));""")
+    page = slow_phone_page(phone, site_url + MODULES[lang])
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__hwDcl") == [{"material": True, "tools": True}]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_is_set_up_by_its_load_event(phone, site_url, lang):
+    """The started scripts still delay the load event, and Material gets its
+    DOMContentLoaded before it: when the page has loaded, Material (wide tables in scroll
+    boxes), site.js (those boxes named for keyboard users) and the trainer tools (the share
+    button) have set the page up, so a first tap right after the load event does not wait
+    for them (bench, "First tap")."""
+    phone.add_init_script("""addEventListener("load", () => {
+        window.__hwAtLoad = {
+          tables: document.querySelectorAll(".md-content table").length,
+          wrapped: document.querySelectorAll(".md-typeset__scrollwrap[role=region] table").length,
+          tools: typeof window.hwTrainerTools === "object",
+          share: !!document.querySelector("[data-hw-share]:not([hidden])"),
+        };
+      });""")
+    page = slow_phone_page(phone, site_url + MODULES[lang])
+    state = page.evaluate("window.__hwAtLoad")
+    assert state["tables"] >= 1 and state["wrapped"] == state["tables"], state
+    assert state["tools"] and state["share"], state
