@@ -95,7 +95,7 @@ lock:
 clean:
 	rm -rf $(SITE) $(OFFLINE_SITE) dist .cache .pytest_cache
 
-# Benchmarks (about 32 minutes on 2 cores): build cost against plain Material +
+# Benchmarks (about 35 minutes on 2 cores): build cost against plain Material +
 # static-i18n, live reload, link checker against peers (installed into the git-ignored
 # bench/tools/), checkers, and what readers download. Writes bench/REPORT.md and
 # bench/results.json. `$(BIN)/python -m bench.bench --quick` for a short trial run.

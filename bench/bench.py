@@ -76,7 +76,7 @@ sections (--only, comma-separated; default all, in this order):
 Every comparison alternates the contenders within one run (round robin, the order
 rotated each round) and reports the median of the rounds and the ratio.
 
-budget: --budget minutes (default 32, --quick 10) for the whole run. Steps that
+budget: --budget minutes (default 35, --quick 10) for the whole run. Steps that
   would not fit (projected from the measured cost per page) are run fewer times or
   skipped, and the report says so. Peer tools that cannot be installed or run are
   recorded with the reason; the run goes on.
@@ -252,7 +252,7 @@ class Run:
         self.out = Path(args.out) if args.out else (ROOT / "bench" / "work" / "quick" if args.quick else ROOT / "bench")
         self.work = ROOT / "bench" / "work" / ("quick" if args.quick else "full")
         self.tools_dir = ROOT / "bench" / "tools"
-        self.budget = Budget((args.budget if args.budget else (10 if args.quick else 32)) * 60)
+        self.budget = Budget((args.budget if args.budget else (10 if args.quick else 35)) * 60)
         self.rounds = 1 if args.quick else max(3, args.rounds)
         self.results: dict = {"sections": {}, "notes": [], "commands": {}}
         self.tools: dict = {}
@@ -2171,7 +2171,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="small sizes, one run each (for development)")
     p.add_argument("--only", metavar="SECTIONS", help=f"comma-separated subset of: {','.join(SECTIONS)}")
-    p.add_argument("--budget", type=float, metavar="MINUTES", help="wall-clock budget (default 32; --quick 10)")
+    p.add_argument("--budget", type=float, metavar="MINUTES", help="wall-clock budget (default 35; --quick 10)")
     p.add_argument("--rounds", type=int, default=3, help="runs per comparison, at least 3 (default %(default)s)")
     p.add_argument("--out", metavar="DIR", help="where REPORT.md and results.json go (default bench/)")
     return p
