@@ -200,13 +200,24 @@ def site_url(real_site):
     server.shutdown()
 
 
+def goto_settled(page, url=None):
+    """Go to url (reload the page when url is None), then wait for its load event and for
+    500 ms without a request. Material's scripts start only when the parser reaches the end
+    of the page (overrides/partials/late-scripts.html) and hold up the load event until the
+    page is set up; Playwright's networkidle alone counts from the first response, so on a
+    busy machine it can come before those scripts are even requested."""
+    response = page.reload(wait_until="load") if url is None else page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return response
+
+
 def open_page(context, url):
-    """A new page of the context at url (loaded until the network is idle) that
+    """A new page of the context at url (set up, the network idle: goto_settled) that
     records every request it makes in page.hw_requests."""
     page = context.new_page()
     page.hw_requests = []
     page.on("request", lambda request: page.hw_requests.append(request.url))
-    page.goto(url, wait_until="networkidle")
+    goto_settled(page, url)
     return page
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import open_page
+from conftest import goto_settled, open_page
 
 MODULE = "modules/03-biological-hazards/"
 
@@ -77,12 +77,12 @@ def test_phone_width_has_no_horizontal_scroll_and_no_outside_requests(phone, sit
 
 def test_unknown_chinese_url_gets_the_chinese_404(phone, site_url):
     page = phone.new_page()
-    response = page.goto(site_url + "zh/no-such-page/", wait_until="networkidle")
+    response = goto_settled(page, site_url + "zh/no-such-page/")
     assert response.status == 404
     page.locator("h1").filter(has_text="页面未找到").wait_for(timeout=10000)
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     page = phone.new_page()
-    page.goto(site_url + "no-such-page/", wait_until="networkidle")
+    goto_settled(page, site_url + "no-such-page/")
     assert page.locator("h1").first.inner_text() == "Page not found"
 
 
@@ -104,13 +104,13 @@ def test_axe_reports_no_violations(browser, site_url, lang, path, width):
     try:
         page = context.new_page()
         if path == "search":  # the search dialog open with results
-            page.goto(site_url + lang, wait_until="networkidle")
+            goto_settled(page, site_url + lang)
             page.locator('label.md-header__button[for="__search"]:visible, .md-search__input:visible').first.click()
             page.locator(".md-search__input").fill("手卫生" if lang else "hand hygiene")
             page.locator(".md-search__input").press("End")
             page.locator(".md-search-result__item").first.wait_for(timeout=15000)
         else:
-            page.goto(site_url + lang + path, wait_until="networkidle")
+            goto_settled(page, site_url + lang + path)
             if path == "no-such-page/" and lang:
                 page.locator("h1").filter(has_text="页面未找到").wait_for(timeout=10000)
         assert axe_violations(page) == []

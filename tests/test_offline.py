@@ -20,7 +20,7 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, GitHubPagesHandler, run_mkdocs_build, serve_directory, open_page
+from conftest import ROOT, GitHubPagesHandler, goto_settled, run_mkdocs_build, serve_directory, open_page
 from hwsite import offline, reading
 
 MODULE = "modules/03-biological-hazards/"
@@ -377,7 +377,7 @@ def test_service_worker_keeps_instant_navigation_and_the_deferred_index(phone, l
     site_url = local_url
     page = open_page(phone, site_url + "zh/modules/")
     wait_until_kept(page)
-    page.reload(wait_until="networkidle")  # now every request goes through the worker
+    goto_settled(page)  # now every request goes through the worker
     page.hw_requests.clear()
     page.evaluate("window.__sameDocument = true")
     page.locator('.md-content a[href$="07-working-time/"]').first.click()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, open_page
+from conftest import ROOT, goto_settled, open_page
 from test_trainer_tools import projector  # noqa: F401 (a fixture: the screen sizes of the present views)
 from hwsite import quiz as hwquiz
 from hwsite.lint_rules import quizzes as quiz_rules
@@ -281,7 +281,7 @@ def test_answer_feedback_score_and_progress_kept_over_a_reload(phone, site_url, 
     answer_current(page, right=True)
     assert "hw-quiz__feedback--right" in feedback.get_attribute("class")
     # reload: the two answers are kept and the quiz goes on at question 3
-    page.reload(wait_until="networkidle")
+    goto_settled(page)
     assert numbers(page.locator(".hw-quiz__legend .hw-quiz__count")) == [3, total]
     for _ in range(total - 2):
         answer_current(page, right=True)
@@ -297,7 +297,7 @@ def test_answer_feedback_score_and_progress_kept_over_a_reload(phone, site_url, 
     page.locator(".hw-quiz__next").click()
     assert numbers(page.locator(".hw-quiz__score")) == [total, total]
     assert page.locator(".hw-quiz__retry").count() == 0
-    page.reload(wait_until="networkidle")
+    goto_settled(page)
     assert numbers(page.locator(".hw-quiz__best")) == [total, total]
     stored = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('hw-quiz:'))")
     assert stored == [f"hw-quiz:v1:{'zh' if lang else 'en'}:{SLUG}"]
@@ -399,7 +399,7 @@ def test_quiz_page_has_no_axe_violations(browser, site_url):
         context = browser.new_context(viewport={"width": 360, "height": 800})
         try:
             page = context.new_page()
-            page.goto(site_url + lang + QUIZ_URL, wait_until="networkidle")
+            goto_settled(page, site_url + lang + QUIZ_URL)
             assert axe_violations(page) == []
             answer_current(page, right=False)
             # moving focus scrolls the page: Material's header swaps its title with a 400 ms

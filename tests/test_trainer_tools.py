@@ -18,7 +18,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, build_fixture_site, open_page, render_page_body
+from conftest import ROOT, build_fixture_site, goto_settled, open_page, render_page_body
 from hwsite import source, trainer_links as tl
 
 SITE = "https://healthwise-osh.github.io/"
@@ -521,13 +521,13 @@ def test_copy_link_by_keyboard_and_without_the_clipboard_api(clipboard_phone, si
     page = clipboard_phone.new_page()
     # as on a plain-http origin: no navigator.clipboard, so the textarea fallback copies
     page.add_init_script("Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined})")
-    page.goto(site_url + MODULE, wait_until="networkidle")
+    goto_settled(page, site_url + MODULE)
     assert page.evaluate("navigator.clipboard") is None
     page.locator("#overview .hw-copylink").focus()
     page.keyboard.press("Enter")
     page.locator(".hw-toast").filter(has_text="Link copied").wait_for(timeout=5000)
     reader = clipboard_phone.new_page()
-    reader.goto(site_url, wait_until="networkidle")
+    goto_settled(reader, site_url)
     assert reader.evaluate("navigator.clipboard.readText()") == site_url + MODULE + "#overview"
     page.locator("#checkpoint-2 .hw-copylink").focus()
     page.keyboard.press(" ")
@@ -810,7 +810,7 @@ def portless(browser, real_site):
 
 def test_tools_work_after_instant_navigation_on_plain_http(portless):
     page = portless.new_page()
-    page.goto("http://hw.test/modules/", wait_until="networkidle")
+    goto_settled(page, "http://hw.test/modules/")
     assert page.evaluate("window.isSecureContext") is False and page.evaluate("navigator.clipboard") is None
     page.evaluate("window.__hw_same_document = true")
     page.locator('.md-content a[href$="07-working-time/"]').first.click()
