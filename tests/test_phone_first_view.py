@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from conftest import ROOT
 from test_offline import local_url  # noqa: F401 - the site served with same-origin sitemaps (instant navigation on)
 
 MODULES = {"en": "modules/03-biological-hazards/", "zh": "zh/modules/03-biological-hazards/"}
@@ -238,3 +239,42 @@ def test_the_page_is_set_up_by_its_load_event(phone, site_url, lang):
     state = page.evaluate("window.__hwAtLoad")
     assert state["tables"] >= 1 and state["wrapped"] == state["tables"], state
     assert state["tools"] and state["share"], state
+
+
+def test_the_copy_of_domcontentloaded_is_the_only_one(browser):
+    """late-scripts.html when its scripts have run after parsing but before the real
+    DOMContentLoaded (here a deferred script holds the event back): the page gets the copy,
+    and the real event that follows is stopped, so listeners run once."""
+    partial = (ROOT / "overrides" / "partials" / "late-scripts.html").read_text(encoding="utf-8")
+    starter = partial.split("-#}", 1)[1]  # the script after the template comment
+    bodies = {
+        "http://hw.test/": "<!doctype html><html><head><script>window.events = [];"
+        "document.addEventListener('DOMContentLoaded', e => events.push(['event', e.isTrusted, !!window.started]));"
+        "</script></head><body><template id='hw-scripts'><script src='/started.js'></script></template>"
+        f"<script>{starter}</script><script defer src='/slow.js'></script></body></html>",
+        "http://hw.test/started.js": "window.started = true; events.push(['started', document.readyState]);",
+        "http://hw.test/slow.js": "events.push(['deferred script']);",
+    }
+
+    held = []  # the deferred script, answered once the started script has run
+
+    def answer(route):
+        if route.request.url.endswith("/slow.js"):
+            held.append(route)
+            return
+        kind = "text/html" if route.request.url.endswith("/") else "text/javascript"
+        route.fulfill(status=200, content_type=kind, body=bodies[route.request.url])
+
+    context = browser.new_context()
+    try:
+        context.route("http://hw.test/**", answer)
+        page = context.new_page()
+        page.goto("http://hw.test/", wait_until="commit")
+        page.wait_for_function("window.started === true")
+        page.wait_for_timeout(100)
+        held[0].fulfill(status=200, content_type="text/javascript", body=bodies["http://hw.test/slow.js"])
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(100)
+        assert page.evaluate("events") == [["started", "interactive"], ["event", False, True], ["deferred script"]]
+    finally:
+        context.close()
