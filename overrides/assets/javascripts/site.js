@@ -91,8 +91,8 @@
      whenever the main thread is idle, the next few are made visible and laid out in that
      same task, about 8 ms of work a task (as many characters as the last task's time per
      character allows); then html.hw-skim goes, and nothing is skipped again (nor on the
-     pages of instant navigation that follow). A long page is whole a moment after load,
-     without a long task and with few redraws. */
+     pages of instant navigation that follow). A long page is whole a moment after load, without a
+     long task and with few redraws. */
   var root = document.documentElement, LAYOUT_BUDGET_MS = 8;
   var whenIdle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 30); };
 
