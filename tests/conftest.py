@@ -200,22 +200,14 @@ def site_url(real_site):
     server.shutdown()
 
 
-# Blocks of the page still skipped by the browser (site.css: content-visibility on the tail of
-# a long page, laid out by site.js once the page is idle after load).
-SKIPPED_LEFT = ("[...document.querySelectorAll('.md-content__inner *')]"
-                ".filter((e) => getComputedStyle(e).contentVisibility === 'auto').length")
-
-
 def goto_settled(page, url=None):
-    """Go to url (reload the page when url is None), then wait for its load event, for 500 ms
-    without a request and for the whole page to be laid out. Material's scripts start only
-    when the parser reaches the end of the page (overrides/partials/late-scripts.html) and
-    hold up the load event until the page is set up; Playwright's networkidle alone counts
-    from the first response, so on a busy machine it can come before those scripts are even
-    requested. The tail of a long page is laid out after load (site.js)."""
+    """Go to url (reload the page when url is None), then wait for its load event and for
+    500 ms without a request. Material's scripts start only when the parser reaches the end
+    of the page (overrides/partials/late-scripts.html) and hold up the load event until the
+    page is set up; Playwright's networkidle alone counts from the first response, so on a
+    busy machine it can come before those scripts are even requested."""
     response = page.reload(wait_until="load") if url is None else page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
-    page.wait_for_function(SKIPPED_LEFT + " === 0", timeout=20000)
     return response
 
 

@@ -1,7 +1,6 @@
 /* Behaviour added to every page, re-run on instant navigation (Material's document$):
-   table wrappers reachable by keyboard, glossary definitions on tap or focus and the
-   workplace checklist's script where a page has the checklist. Once, after the first
-   load: the rest of a long page laid out. */
+   table wrappers reachable by keyboard, glossary definitions on tap or focus, and the
+   workplace checklist's script where a page has the checklist. */
 (function () {
   "use strict";
   var zh = document.documentElement.lang.indexOf("zh") === 0;
@@ -84,48 +83,6 @@
     checklistScript = document.createElement("script");
     checklistScript.src = new URL("checklist.js", here).href;
     document.body.appendChild(checklistScript);
-  }
-
-  /* Blocks that site.css lets the browser skip until they come near the screen
-     (content-visibility: auto, only under html.hw-skim): once the page has loaded,
-     whenever the main thread is idle, the next few are made visible and laid out in that
-     same task, about 8 ms of work a task (as many characters as the last task's time per
-     character allows); then html.hw-skim goes, and nothing is skipped again (nor on the
-     pages of instant navigation that follow). A long page is whole a moment after load, without a
-     long task and with few redraws. */
-  var root = document.documentElement, LAYOUT_BUDGET_MS = 8;
-  var whenIdle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 30); };
-
-  function layOutSkippedBlocks() {
-    var msPerChar = Infinity, blocks = null;
-    function size(block) { return block.textContent.length + 1; }
-    function next() {
-      if (!root.classList.contains("hw-skim")) return;
-      blocks = blocks || Array.prototype.filter.call(document.querySelectorAll(".md-content__inner *"), function (block) {
-        return getComputedStyle(block).contentVisibility === "auto";
-      });
-      if (!blocks.length) return root.classList.remove("hw-skim");
-      var start = performance.now(), chars = 0, room = LAYOUT_BUDGET_MS / msPerChar;
-      do {
-        chars += size(blocks[0]);
-        blocks.shift().style.contentVisibility = "visible";
-      } while (blocks.length && chars + size(blocks[0]) <= room);
-      void document.body.offsetHeight; // lay them out now, in this task
-      msPerChar = Math.max(performance.now() - start, 0.5) / chars;
-      whenIdle(next);
-    }
-    whenIdle(next);
-  }
-
-  if (root.classList.contains("hw-skim")) {
-    if (document.readyState === "complete") layOutSkippedBlocks();
-    else window.addEventListener("load", layOutSkippedBlocks, { once: true });
-    // a link followed before the page is whole (one within the page, or instant navigation):
-    // everything is laid out before the browser looks for the target, as a block that grew
-    // above it afterwards would push it off the screen
-    document.addEventListener("click", function (event) {
-      if (event.target.closest && event.target.closest("a[href]")) root.classList.remove("hw-skim");
-    }, true);
   }
 
   function onPage() {
