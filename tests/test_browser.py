@@ -75,6 +75,23 @@ def test_phone_width_has_no_horizontal_scroll_and_no_outside_requests(phone, sit
         assert box.get_attribute("tabindex") == "0"
 
 
+@pytest.mark.parametrize("path", ["", "zh/" + MODULE])
+def test_text_is_set_in_the_sites_font_stacks(phone, site_url, path):
+    """site.css's stacks (the Chinese fonts of each system named), not Material's own, which
+    it sets on body and which name no Chinese font."""
+    page = open_page(phone, site_url + path)
+    fonts = page.evaluate("""() => {
+      const code = document.createElement("code");
+      document.querySelector("article p").append(code);
+      const family = el => getComputedStyle(el).fontFamily;
+      return {text: family(document.querySelector("article p")), header: family(document.querySelector(".md-header__topic")),
+              input: family(document.querySelector(".md-search__input")), code: family(code)};
+    }""")
+    for where in ("text", "header", "input"):
+        assert fonts[where].startswith("system-ui,") and "Noto Sans CJK SC" in fonts[where], (where, fonts[where])
+    assert fonts["code"].startswith("ui-monospace,") and "Noto Sans Mono CJK SC" in fonts["code"], fonts["code"]
+
+
 def test_unknown_chinese_url_gets_the_chinese_404(phone, site_url):
     page = phone.new_page()
     response = goto_settled(page, site_url + "zh/no-such-page/")
