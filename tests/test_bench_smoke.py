@@ -130,3 +130,25 @@ def test_generated_pages_pass_the_content_lint(tmp_path):
                            str(target / "docs"), str(target / "docs_zh")],
                           capture_output=True, text=True, cwd=ROOT)
     assert lint.returncode == 0 and "0 errors, 0 warnings" in lint.stdout, lint.stdout[-2000:]
+
+
+def test_the_report_names_the_chinese_font_only_when_one_covers_chinese(monkeypatch):
+    """fc-match always names a font, even on a machine without any Chinese one; the bench
+    then reports none (its Chinese pages are drawn as boxes and lay out slower)."""
+    from bench import bench
+
+    def fontconfig(family: str, zh_fonts: str):
+        def run(cmd, **_):
+            out = family if cmd[0] == "fc-match" else zh_fonts
+            return subprocess.CompletedProcess(cmd, 0, stdout=out, stderr="")
+        return run
+
+    monkeypatch.setattr(bench.subprocess, "run", fontconfig("Noto Sans CJK SC", "Noto Sans CJK SC,Noto Sans CJK JP\n"))
+    assert bench.chinese_font() == "Noto Sans CJK SC"
+    monkeypatch.setattr(bench.subprocess, "run", fontconfig("DejaVu Sans", ""))
+    assert bench.chinese_font() is None
+
+    def missing(cmd, **_):
+        raise FileNotFoundError(cmd[0])
+    monkeypatch.setattr(bench.subprocess, "run", missing)
+    assert bench.chinese_font() is None
