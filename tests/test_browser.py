@@ -92,6 +92,32 @@ def test_text_is_set_in_the_sites_font_stacks(phone, site_url, path):
     assert fonts["code"].startswith("ui-monospace,") and "Noto Sans Mono CJK SC" in fonts["code"], fonts["code"]
 
 
+@pytest.mark.parametrize("lang, width", [("", 360), ("zh/", 360), ("", 1280)])
+def test_a_figure_has_its_place_before_its_file_arrives(browser, site_url, lang, width):
+    """Every figure in the content gives its width and height, so the text below it (and a
+    slide in the present view) does not move when the file arrives; it fills the column."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    held = []
+    page.route("**/assets/images/modules/*.svg", lambda route: held.append(route))
+    page.goto(site_url + lang + "modules/01-occupational-hazards/", wait_until="domcontentloaded")
+    figure = page.locator("article img[src*='/assets/images/modules/']")
+    page.wait_for_function("() => document.querySelector('article p') !== null")
+    assert figure.count() == 1 and not figure.evaluate("img => img.complete")
+    before = figure.bounding_box()
+    column = page.locator("article").evaluate("n => n.getBoundingClientRect().width")
+    assert before["width"] == pytest.approx(column, abs=1) and before["height"] > 0.9 * before["width"]
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.querySelector(\"article img[src*='/assets/images/modules/']\").complete")
+    after = figure.bounding_box()
+    assert (after["width"], after["height"]) == pytest.approx((before["width"], before["height"]), abs=1)
+    built = page.evaluate("""() => [...document.querySelectorAll("article img[src*='/assets/images/']")]
+        .filter(img => !img.closest('.hw-share')).map(img => img.getAttribute('width') && img.getAttribute('height'))""")
+    assert built and all(built)
+    context.close()
+
+
 def test_unknown_chinese_url_gets_the_chinese_404(phone, site_url):
     page = phone.new_page()
     response = goto_settled(page, site_url + "zh/no-such-page/")
