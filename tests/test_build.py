@@ -196,6 +196,20 @@ def test_real_site_references_no_outside_host(real_site):
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, page
 
 
+def test_every_figure_of_the_real_site_gives_its_size(real_site):
+    """A figure without width and height takes no space until its file arrives, then pushes
+    the text below it down (and a slide in the present view past it)."""
+    figures, unsized = 0, []
+    for page in real_site.rglob("*.html"):
+        for img in html(page).css("article img"):
+            if "/assets/images/" not in (img.attributes.get("src") or ""):
+                continue
+            figures += 1
+            if not (img.attributes.get("width") and img.attributes.get("height")):
+                unsized.append((str(page.relative_to(real_site)), img.attributes.get("src")))
+    assert figures >= 20 and unsized == []
+
+
 def test_real_site_has_every_page_in_both_languages(real_site):
     for source in (ROOT / "docs").rglob("*.md"):
         rel = source.relative_to(ROOT / "docs").with_suffix("")
