@@ -851,6 +851,8 @@ def test_share_panel_loads_its_qr_code_only_when_opened(desktop, site_url):
     assert panel.locator(".hw-share__link").inner_text() == "healthwise-osh.github.io/zh/m3/"
     page.wait_for_function("document.querySelector('.hw-share__qr').naturalWidth > 0")
     assert [u for u in page.hw_requests if "/assets/qr/" in u] == [site_url + "assets/qr/zh-m3.svg"]
+    qr = page.locator(".hw-share__qr").evaluate("img => [img.width, img.height]")
+    assert qr[0] == qr[1] > 100  # square at the panel's size (9rem), not stretched like a figure
     panel.locator("[data-hw-copy]").click()
     page.locator(".hw-toast").filter(has_text="链接已复制").wait_for(timeout=5000)
     assert page.evaluate("navigator.clipboard.readText()") == SITE + "zh/m3/"
@@ -872,10 +874,13 @@ def test_print_hides_the_chrome_and_shows_the_qr_code(desktop, site_url, path):
     expected = SITE + (path if "fact-sheets" in path else ("zh/" if path.startswith("zh/") else "") + "m3/")
     assert page.locator(".hw-print-qr--page strong").inner_text() == expected.replace("https://", "")
     assert qr.evaluate("img => img.getBoundingClientRect().top") < 300  # on the first page
+    # square, at the print stylesheet's size (26 mm), not stretched like a figure
+    assert qr.evaluate("img => [img.width, img.height]") == [98, 98]
     if "modules" in path:
         assert page.locator(".hw-checkpoint").first.evaluate("n => getComputedStyle(n).breakInside") == "avoid"
         assert page.locator("#checklist").evaluate("n => getComputedStyle(n).breakBefore") == "page"
         assert page.locator("#checklist + .hw-print-qr img").is_visible()
+        assert page.locator("#checklist + .hw-print-qr img").evaluate("img => [img.width, img.height]") == [98, 98]
         # links to other modules print their short link; links within the page print nothing
         # (worked out when the page is idle, or on beforeprint)
         page.wait_for_selector('.md-content a[data-hw-print-url$="m1/"]', state="attached")
