@@ -21,7 +21,8 @@ from conftest import ROOT, write_fixture_site
 
 EN = {
     "index.md": "# Home\n\nSee [page A](a.md).\n",
-    "a.md": "# Page A\n\n## Hands {#hands}\n\nKnow each hand hygiene moment of your shift.\n",
+    "a.md": "# Page A\n\n## Hands {#hands}\n\nKnow each hand hygiene moment of your shift.\n\n![A chart](chart.svg)\n",
+    "chart.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 200"/>\n',
 }
 ZH = {
     "index.md": "# 首页\n\n见[页面A](a.md)。\n",
@@ -113,6 +114,7 @@ EDITS = {
     "glossary definition": ("glossary", lambda text: text.replace(
         "def_en: Cleaning hands with soap and water", "def_en: Washing hands with soap and water")),
     "new page": ("docs/c.md", lambda text: "# Page C\n\nSee [page A](a.md#hands).\n"),
+    "figure size": ("docs/chart.svg", lambda text: text.replace("0 0 320 200", "0 0 320 400")),
 }
 
 
@@ -126,7 +128,8 @@ def test_a_serve_rebuild_after_an_edit_serves_what_a_rebuild_without_caches_serv
     serve.rebuild()
 
     # every file's address is part of a render's key: a new page renders every page again
-    assert serve.plugin.renders.hits > 0 or kind in ("glossary term", "glossary definition", "nav", "new page")
+    assert serve.plugin.renders.hits > 0 or kind in ("glossary term", "glossary definition", "nav", "new page",
+                                                                 "figure size")
     serve.assert_same_as_without_caches(tmp_path)
 
 

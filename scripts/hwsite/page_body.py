@@ -1,6 +1,7 @@
 """Python-Markdown extension for the site's changes to each page's body, made on the
 parsed tree: glossary definitions (hwsite.glossary), heading controls, checkpoint
-wrappers and the checklist's print QR block (hwsite.trainer_links).
+wrappers and the checklist's print QR block (hwsite.trainer_links), and each figure's
+width and height (hwsite.figures).
 
 MkDocs reuses one extension instance for every page, so the caller tells it about each
 page before rendering it; a page rendered without set_page() is left unchanged:
@@ -19,13 +20,13 @@ it is (a tag, an entity) without matching the serialized HTML.
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from hwsite import glossary
+from hwsite import figures, glossary
 from hwsite import trainer_links as tl
 
 
@@ -35,7 +36,10 @@ class PageBody:
     "{title}" marking the heading's words; link_label: the permalinks' name;
     glossary_terms/glossary_language: define the first occurrence of each term (an empty
     list: none); checkpoints: wrap checkpoint sections; checklist_html: raw HTML placed
-    right after the heading {#checklist} (None: nothing)."""
+    right after the heading {#checklist} (None: nothing); figure_folders: where the page's
+    relative image paths are looked up, in order; figure_sizes: the figures' sizes by real
+    path (hwsite.figures.figure_sizes), left out of repr: the caller keys a cached render
+    on the figures' files itself."""
 
     copy_label: str
     link_label: str
@@ -43,6 +47,8 @@ class PageBody:
     glossary_language: str = "en"
     checkpoints: bool = False
     checklist_html: str | None = None
+    figure_folders: tuple[str, ...] = ()
+    figure_sizes: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 class _PageBodyTree(Treeprocessor):
@@ -55,6 +61,7 @@ class _PageBodyTree(Treeprocessor):
         if page is None:
             return
         stash = self.md.htmlStash.rawHtmlBlocks
+        self.ext.unsized = figures.size_images(root, page.figure_folders, page.figure_sizes)
         if page.glossary_terms:
             glossary.annotate_terms(root, list(page.glossary_terms), page.glossary_language, stash)
         tl.heading_controls(root, page.copy_label, page.link_label, stash)
@@ -73,6 +80,7 @@ class PageBodyExtension(Extension):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._page: PageBody | None = None
+        self.unsized: list[str] = []  # images of the last page rendered whose size could not be read
 
     def set_page(self, page: PageBody) -> None:
         """Call before rendering each page; used by that one render only."""
@@ -80,6 +88,7 @@ class PageBodyExtension(Extension):
 
     def take_page(self) -> PageBody | None:
         page, self._page = self._page, None
+        self.unsized = []
         return page
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)

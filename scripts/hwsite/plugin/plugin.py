@@ -45,7 +45,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hwsite import build_cache, glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, search_index, site_model, site_outputs, sources, theme_css
+from hwsite import build_cache, figures, glossary, html_fixes, minify, offline, page_body, parity, quiz, reading, search_index, site_model, site_outputs, sources, theme_css
 from hwsite import source as md
 from hwsite import trainer_links as tl
 from hwsite import translation_status
@@ -125,6 +125,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         self.search_labels: dict[str, str] = {}  # page URL (with language folder) -> label of its sections
         self.search_worker: tuple[str, str, str] | None = None  # Material's worker name, ours, our script
         self.theme_css: tuple[str, str, str] | None = None  # Material's main stylesheet's name, ours, our text
+        self.figure_sizes: dict[str, figures.Size | None] = {}  # every figure in the source folders
         self._render_inputs = ""  # mkdocs serve: the files every page's render depends on, by content
         self._reset_pass()
 
@@ -216,10 +217,12 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                                   f"{', '.join(self.config.strings_dirs)})") from None
             self.citations = sources.CitationExtension(registry=self.registry, strings=self.source_strings)
             self._limit_preview(config)
+            self.figure_sizes = figures.figure_sizes([lang.source_dir for lang in self.languages])
             if self.command == "serve":
                 self.renders.new_build()
                 self._render_inputs = self._versions_of(
-                    config.config_file_path, self._path(self.config.glossary), self._path(self.config.sources))
+                    config.config_file_path, self._path(self.config.glossary), self._path(self.config.sources),
+                    *self.figure_sizes)
         # one instance each for every page of every pass; told about each page before it renders
         for extension in (self.citations, self.body):
             if not any(ext is extension for ext in config.markdown_extensions):
@@ -522,12 +525,17 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         language, text_language = info.language, info.content_language.locale
         define = not page.file.src_uri.endswith("glossary.md") and text_language in glossary.LANGUAGES
         checklist = (info.share or {}).get("checklist") if info.short_links else None
+        # a relative image path from the page's folder, else from its folder in the default
+        # language's sources (the i18n plugin serves that file when a language has none)
+        folders = dict.fromkeys(os.path.dirname(path) for path in (
+            page.file.abs_src_path, os.path.join(self.languages.default.source_dir, info.rel_path)) if path)
         body = page_body.PageBody(
             copy_label=language.t("heading.copy"), link_label=language.t("heading.permalink"),
             glossary_terms=tuple(self._glossary()) if define else (), glossary_language=text_language,
             checkpoints=bool(info.short_links),
             checklist_html=self._print_qr(page, checklist["qr"], checklist["url"], language.t("tt.print.checklist"),
-                                          language.t("tt.qr.alt")) if checklist else None)
+                                          language.t("tt.qr.alt")) if checklist else None,
+            figure_folders=tuple(folders), figure_sizes=self.figure_sizes)
         self.body.set_page(body)
         return body
 
@@ -656,6 +664,7 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
         # rendered, on its parsed tree (_shape_body)
         info = self.pages[page.file.src_uri]
         language = info.language
+        self._warn_unsized_figures(page, info)
         if site_model.is_module_page(info.rel_path) or site_model.is_fact_sheet(info.rel_path):
             info.reading_minutes = reading.reading_minutes(html_text)
             value = page.meta.get("last_reviewed")
@@ -668,6 +677,21 @@ class HealthWisePlugin(BasePlugin[HealthWiseConfig]):
                     info.reviewed_iso = date.isoformat()
                     info.reviewed_text = reading.format_date(date, language.t("date.format"), language.t("date.months"))
         return html_text
+
+    def _warn_unsized_figures(self, page: Page, info: PageInfo) -> None:
+        """A figure without width and height takes no room until its file arrives, then
+        pushes the page down; the build gives SVG and PNG files their size, the editor
+        writes any other's (a strict build stops here)."""
+        if not self.body.unsized:
+            return
+        try:
+            lines = {image.target: image.line for image in md.images(md.read_source(page.file.abs_src_path, info.source))}
+        except (OSError, md.SourceError):
+            lines = {}
+        for src in self.body.unsized:
+            where = f"{info.source}:{lines[src]}" if src in lines else info.source
+            log.warning("%s: the size of the image %s cannot be read from its file (an SVG needs a viewBox): "
+                        'write it after the image, as in ![...](%s){ width="640" height="480" }', where, src, src)
 
     # ------------------------------------------------------------------ after every page is read
 
