@@ -168,6 +168,13 @@ class Source:
         line of an offset."""
         return list(accumulate((len(line) + 1 for line in self.lines), initial=0))
 
+    @cached_property
+    def links_and_images(self) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+        """(links, images) in line order, found in one scan of the page (see links() and
+        images()): the checkers ask for both."""
+        links, images = _scan_links(self)
+        return tuple(links), tuple(images)
+
 
 # ---------------------------------------------------------------- reading
 
@@ -858,16 +865,6 @@ def _html_links(doc: _Document) -> tuple[list, list]:
     return links, images
 
 
-def _collect(source: Source) -> tuple[list[Link], list[Link]]:
-    """(links, images) of a source, worked out once per Source: the checkers ask for
-    both, and finding them means scanning the whole page."""
-    cached = source.__dict__.get("_links_and_images")
-    if cached is None:
-        cached = _scan_links(source)
-        object.__setattr__(source, "_links_and_images", cached)  # frozen: a private memo only
-    return list(cached[0]), list(cached[1])
-
-
 def _scan_links(source: Source) -> tuple[list[Link], list[Link]]:
     doc = _Document(source)
     links, images, by_links, by_images = _markdown_links(doc)
@@ -889,13 +886,13 @@ def links(source: Source) -> list[Link]:
     reference definitions (one entry each, text = label), <a href> and autolinks.
     Link text is the raw Markdown between the brackets, whitespace collapsed.
     A definition used only by images is listed by images() instead."""
-    return _collect(source)[0]
+    return list(source.links_and_images[0])
 
 
 def images(source: Source) -> list[Link]:
     """Images outside code, comments and front matter, in line order: ![alt](src),
     definitions used by ![alt][label], and <img src>. text is the alt text."""
-    return _collect(source)[1]
+    return list(source.links_and_images[1])
 
 
 # ---------------------------------------------------------------- tables, admonitions
