@@ -2045,6 +2045,14 @@ def _report_lint(data: dict) -> list[str]:
         lines.append(f"| {name} | {fmt_s(t['wall_median_s'])} | {fmt_mb(t['peak_rss_median_mb'])} | "
                      f"{', '.join(map(str, t['rc']))} | {last.replace('|', '/')[:120]} | {t['runs']} |")
     lines.append("")
+    reading = next((t.get("wall_median_s") for name, t in data["tools"].items() if name.startswith("lower bound")), None)
+    for name, t in data["tools"].items():
+        if name.startswith("lower bound") or not reading or t.get("wall_median_s") is None:
+            continue
+        ratio = t["wall_median_s"] / reading
+        lines.append(f"- Goal (issue 19): {name} within 10× of reading the files: {ratio:.1f}× → "
+                     f"**{'met' if ratio <= 10 else 'not met'}**.")
+    lines.append("")
     return lines
 
 

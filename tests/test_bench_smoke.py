@@ -152,3 +152,18 @@ def test_the_report_names_the_chinese_font_only_when_one_covers_chinese(monkeypa
         raise FileNotFoundError(cmd[0])
     monkeypatch.setattr(bench.subprocess, "run", missing)
     assert bench.chinese_font() is None
+
+
+def test_the_report_rates_each_checker_against_reading_the_files():
+    """Issue 19's goal for the checkers: within 10x of reading every Markdown file."""
+    from bench import bench
+
+    def tool(seconds):
+        return {"wall_median_s": seconds, "peak_rss_median_mb": 30, "rc": [0], "last_line": "ok", "runs": 3}
+
+    data = {"pages_per_language": 2000, "markdown_files": 4000,
+            "tools": {"check_parity.py": tool(1.0), "lint_content.py": tool(1.3),
+                      "lower bound: read every .md file": tool(0.125)}}
+    goals = [line for line in bench._report_lint(data) if line.startswith("- Goal")]
+    assert goals == ["- Goal (issue 19): check_parity.py within 10× of reading the files: 8.0× → **met**.",
+                     "- Goal (issue 19): lint_content.py within 10× of reading the files: 10.4× → **not met**."]
