@@ -211,6 +211,12 @@ def goto_settled(page, url=None):
     return response
 
 
+def address(page):
+    """The page's address as the page itself sees it. Playwright's page.url follows
+    history.replaceState through an event that can arrive after the next line runs."""
+    return page.evaluate("location.href")
+
+
 def open_page(context, url):
     """A new page of the context at url (set up, the network idle: goto_settled) that
     records every request it makes in page.hw_requests."""

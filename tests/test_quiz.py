@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, goto_settled, open_page
+from conftest import ROOT, address, goto_settled, open_page
 from test_trainer_tools import projector  # noqa: F401 (a fixture: the screen sizes of the present views)
 from hwsite import quiz as hwquiz
 from hwsite.lint_rules import quizzes as quiz_rules
@@ -356,7 +356,7 @@ def test_present_view_reveals_the_answer_on_a_key_press(browser, site_url):
         assert "2" in page.locator(".hw-present__count").inner_text()
         assert page.locator(".hw-quiz-present__answer").count() == 0  # hidden again
         page.keyboard.press("Escape")
-        assert overlay.count() == 0 and "present" not in page.url
+        assert overlay.count() == 0 and "present" not in address(page)
     finally:
         context.close()
 

@@ -18,7 +18,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, build_fixture_site, goto_settled, open_page, render_page_body
+from conftest import ROOT, address, build_fixture_site, goto_settled, open_page, render_page_body
 from hwsite import source, trainer_links as tl
 
 SITE = "https://healthwise-osh.github.io/"
@@ -561,12 +561,6 @@ def test_trainers_list_page_lists_the_short_links(phone, site_url, lang, heading
     assert page.locator("#m3").inner_text().startswith(heading)
     page.locator("td a", has=page.locator("code", has_text=f"/{lang}m3/4/")).click()
     page.wait_for_url(site_url + lang + MODULE + "#checkpoint-4", timeout=10000)
-
-
-def address(page):
-    """The page's address as the page itself sees it. Playwright's page.url follows
-    history.replaceState through an event that can arrive after the next line runs."""
-    return page.evaluate("location.href")
 
 
 def present_count(page):
